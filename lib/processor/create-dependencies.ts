@@ -1,0 +1,75 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TelegramApiClient } from '../channels/telegram/api-client';
+import { TelegramChannel } from '../channels/telegram/telegram-channel';
+import type { ProcessorConfig } from '../config';
+import { createTelegramSecretsLoader, type TelegramSecretsLoader } from '../secrets/telegram-secrets';
+import { createDocumentClient } from '../store/clients';
+import { IdempotencyStore } from '../store/idempotency-store';
+import { DynamoTransactionStore } from '../store/transaction-store';
+import { UserStore } from '../store/user-store';
+import type { ProcessorDependencies } from './dependencies';
+
+/** Optional overrides of {@link createProcessorDependencies}, for tests and the local stack. */
+export interface ProcessorDependencyOverrides {
+  dynamodb?: DynamoDBClient;
+  loadSecrets?: TelegramSecretsLoader;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/**
+ * Builds the processor's stores and channels from configuration. `budgetMs` returns how long an outbound
+ * call may still wait (for a Telegram 429) in the current invocation.
+ */
+export function createProcessorDependencies(
+  config: ProcessorConfig,
+  logger: Logger,
+  budgetMs: () => number,
+  overrides: ProcessorDependencyOverrides = {},
+): ProcessorDependencies {
+  const client = createDocumentClient(overrides.dynamodb);
+  const now = overrides.now ?? Date.now;
+  const loadSecrets = overrides.loadSecrets ?? createTelegramSecretsLoader(config.secrets);
+  let telegram: { token: string; channel: TelegramChannel } | undefined;
+
+  return {
+    users: new UserStore({
+      client,
+      usersTable: config.tables.users,
+      identitiesTable: config.tables.identities,
+      defaultCurrency: config.defaultCurrency,
+      defaultTimeZone: config.defaultTimeZone,
+      now,
+    }),
+    transactions: new DynamoTransactionStore({ client, tableName: config.tables.transactions, now }),
+    idempotency: new IdempotencyStore({
+      client,
+      tableName: config.tables.idempotency,
+      retentionSeconds: config.idempotencyRetentionSeconds,
+      now,
+    }),
+    logger,
+    now,
+    async channel() {
+      // The token is read per call through the cached loader, so a rotated token is picked up.
+      const { botToken } = await loadSecrets();
+      if (telegram?.token !== botToken) {
+        const api = new TelegramApiClient({
+          token: botToken,
+          baseUrl: config.telegramApiBaseUrl,
+          fetch: overrides.fetch,
+          logger: {
+            debug: (message, extra) => logger.debug(message, extra ?? {}),
+            info: (message, extra) => logger.info(message, extra ?? {}),
+            warn: (message, extra) => logger.warn(message, extra ?? {}),
+            error: (message, extra) => logger.error(message, extra ?? {}),
+          },
+        });
+        telegram = { token: botToken, channel: new TelegramChannel(api, budgetMs) };
+      }
+
+      return telegram.channel;
+    },
+  };
+}

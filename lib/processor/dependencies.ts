@@ -1,0 +1,18 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ChatChannel } from '../channels/channel';
+import type { Channel } from '../domain/user';
+import type { IdempotencyStore } from '../store/idempotency-store';
+import type { TransactionStore } from '../store/transaction-store';
+import type { UserStore } from '../store/user-store';
+
+/** Everything the processor core uses, injected so tests and the local stack can supply their own. */
+export interface ProcessorDependencies {
+  users: UserStore;
+  transactions: TransactionStore;
+  idempotency: IdempotencyStore;
+  /** Returns the sending side of a channel; may load secrets on first use. */
+  channel(channel: Channel): Promise<ChatChannel>;
+  logger: Logger;
+  /** Clock in epoch milliseconds. */
+  now(): number;
+}

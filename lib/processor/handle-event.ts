@@ -1,0 +1,111 @@
+import { RecipientBlockedError } from '../channels/channel';
+import { en } from '../messages/en';
+import type { ChatEvent } from './chat-event';
+import type { ProcessorDependencies } from './dependencies';
+import { handleAction } from './handlers/action';
+import { handleCommand } from './handlers/command';
+import type { HandlerContext } from './handlers/context';
+import { handleEditedText, handleText } from './handlers/text';
+import { ReplySession } from './reply-session';
+
+/** Raised when another invocation is processing the same event; the record is retried later. */
+export class EventInProgressError extends Error {
+  override readonly name = 'EventInProgressError';
+
+  constructor(readonly eventKey: string) {
+    super(`Event ${eventKey} is being processed by another invocation; the record will be retried.`);
+  }
+}
+
+/**
+ * How long a claim protects an event from concurrent processing. Longer than the processor's timeout,
+ * so a claim only expires when its holder is gone.
+ */
+const CLAIM_LEASE_SECONDS = 90;
+
+async function dispatch(event: Exclude<ChatEvent, { type: 'ignored' }>, dependencies: ProcessorDependencies): Promise<void> {
+  if (event.type === 'membership') {
+    const user = await dependencies.users.findByIdentity(`${event.sender.channel}:${event.sender.externalId}`);
+    if (user !== undefined) {
+      await dependencies.users.setStatus(user.userId, event.blocked ? 'inactive' : 'active');
+    }
+    dependencies.logger.info('Bot membership changed', { eventKey: event.eventKey, blocked: event.blocked, knownUser: user !== undefined });
+    return;
+  }
+
+  const { user, created } = await dependencies.users.findOrCreate({
+    identity: `${event.sender.channel}:${event.sender.externalId}`,
+    languageCode: event.sender.languageCode,
+    displayName: event.sender.displayName,
+  });
+  if (created) {
+    dependencies.logger.info('Created user', { eventKey: event.eventKey, userId: user.userId });
+  }
+  if (user.status === 'inactive') {
+    // Writing to the bot again means the user unblocked it.
+    await dependencies.users.setStatus(user.userId, 'active');
+  }
+
+  const channel = await dependencies.channel(event.sender.channel);
+  const context: HandlerContext = {
+    dependencies,
+    user,
+    reply: new ReplySession(channel, dependencies.idempotency, event.eventKey),
+  };
+  try {
+    switch (event.type) {
+      case 'text':
+        await handleText(event, context);
+        return;
+      case 'edited-text':
+        await handleEditedText(event, context);
+        return;
+      case 'command':
+        await handleCommand(event, context);
+        return;
+      case 'action':
+        await handleAction(event, context);
+        return;
+      case 'media':
+        await context.reply.send(event.chatId, { text: en.mediaNotSupported(event.mediaKind) });
+        return;
+    }
+  } catch (error) {
+    if (!(error instanceof RecipientBlockedError)) {
+      throw error;
+    }
+    // Blocking is permanent until the user writes again: retrying would only fill the dead-letter queue.
+    await dependencies.users.setStatus(user.userId, 'inactive');
+    dependencies.logger.info('User blocked the bot; marked inactive', { eventKey: event.eventKey, userId: user.userId });
+  }
+}
+
+/**
+ * Processes one event exactly once in effect: the event key is claimed in DynamoDB first, a completed
+ * event is skipped, and a failed one is released so the SQS retry can process it again.
+ */
+export async function handleEvent(event: ChatEvent, dependencies: ProcessorDependencies): Promise<void> {
+  if (event.type === 'ignored') {
+    dependencies.logger.info('Ignored update', { eventKey: event.eventKey, reason: event.reason });
+    return;
+  }
+
+  const claimKey = `event:${event.eventKey}`;
+  const claim = await dependencies.idempotency.claim(claimKey, CLAIM_LEASE_SECONDS);
+  if (claim === 'completed') {
+    dependencies.logger.info('Skipped duplicate delivery', { eventKey: event.eventKey });
+    return;
+  }
+  if (claim === 'in-progress') {
+    throw new EventInProgressError(event.eventKey);
+  }
+
+  try {
+    await dispatch(event, dependencies);
+  } catch (error) {
+    await dependencies.idempotency.release(claimKey);
+    throw error;
+  }
+
+  await dependencies.idempotency.complete(claimKey);
+}

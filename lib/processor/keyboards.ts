@@ -1,0 +1,55 @@
+import type { ActionButton } from '../channels/channel';
+import { CATEGORIES } from '../domain/categories';
+import type { Transaction } from '../domain/transaction';
+import { buttons } from '../messages/en';
+import { encodeAction } from './actions';
+
+/** Buttons under a transaction: Confirm (until confirmed), Edit, Delete and Change category. */
+export function transactionButtons(transaction: Transaction): ActionButton[][] {
+  const id = transaction.transactionId;
+  const edit = { label: buttons.edit, action: encodeAction({ type: 'edit', transactionId: id }) };
+  const remove = { label: buttons.delete, action: encodeAction({ type: 'delete', transactionId: id }) };
+  const category = {
+    label: buttons.changeCategory,
+    action: encodeAction({ type: 'choose-category', transactionId: id }),
+  };
+  if (transaction.status === 'confirmed') {
+    return [[edit, remove], [category]];
+  }
+
+  return [[{ label: buttons.confirm, action: encodeAction({ type: 'confirm', transactionId: id }) }, edit], [remove, category]];
+}
+
+/** The 15 categories, two per row, and a button back to the transaction. */
+export function categoryButtons(transaction: Transaction): ActionButton[][] {
+  const rows: ActionButton[][] = [];
+  for (let index = 0; index < CATEGORIES.length; index += 2) {
+    rows.push(
+      CATEGORIES.slice(index, index + 2).map((category) => ({
+        label: category === transaction.category ? `• ${category}` : category,
+        action: encodeAction({ type: 'set-category', category, transactionId: transaction.transactionId }),
+      })),
+    );
+  }
+  rows.push([{ label: buttons.back, action: encodeAction({ type: 'show', transactionId: transaction.transactionId }) }]);
+
+  return rows;
+}
+
+/** Home currencies offered as buttons in /start and /settings; any other code works through the command. */
+export const SUGGESTED_CURRENCIES = ['USD', 'EUR', 'GBP', 'INR', 'BRL', 'CAD', 'AUD', 'JPY'] as const;
+
+/** Currency buttons for the settings prompt, four per row. */
+export function currencyButtons(): ActionButton[][] {
+  const rows: ActionButton[][] = [];
+  for (let index = 0; index < SUGGESTED_CURRENCIES.length; index += 4) {
+    rows.push(
+      SUGGESTED_CURRENCIES.slice(index, index + 4).map((currency) => ({
+        label: currency,
+        action: encodeAction({ type: 'set-currency', currency }),
+      })),
+    );
+  }
+
+  return rows;
+}

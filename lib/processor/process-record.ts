@@ -1,0 +1,37 @@
+import type { SQSRecord } from 'aws-lambda';
+import { normalizeTelegramUpdate } from '../channels/telegram/normalize';
+import { type InboundEnvelope, parseEnvelope } from '../inbound/envelope';
+import type { ProcessorDependencies } from './dependencies';
+import { handleEvent } from './handle-event';
+
+/**
+ * Processes one SQS record from the inbound queue. Any error fails only this record: SQS delivers it
+ * again and, after the queue's receive count, moves it to the dead-letter queue.
+ */
+export async function processInboundRecord(record: SQSRecord, dependencies: ProcessorDependencies): Promise<void> {
+  const logger = dependencies.logger;
+  let envelope: InboundEnvelope;
+  try {
+    envelope = parseEnvelope(record.body);
+  } catch (error) {
+    logger.error('Invalid inbound record; it stays on the queue until it reaches the dead-letter queue', {
+      messageId: record.messageId,
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    });
+    throw error;
+  }
+
+  logger.appendKeys({ updateId: envelope.updateId, channel: envelope.channel });
+  try {
+    await handleEvent(normalizeTelegramUpdate(envelope.update), dependencies);
+  } catch (error) {
+    logger.error('Processing failed; SQS will retry the record', {
+      messageId: record.messageId,
+      receiveCount: record.attributes?.ApproximateReceiveCount,
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    });
+    throw error;
+  } finally {
+    logger.removeKeys(['updateId', 'channel']);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * DynamoDB table definitions shared by the CDK stack and the local stack, so both create the same keys,
+ * indexes and TTL attributes. Names here are logical; deployed names come from configuration.
+ */
+
+/** Attribute type of a key attribute. */
+export type KeyType = 'S' | 'N';
+
+/** A key attribute. */
+export interface KeyAttribute {
+  name: string;
+  type: KeyType;
+}
+
+/** A global secondary index projecting all attributes. */
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+}
+
+/** One table's keys, indexes and TTL attribute. */
+export interface TableDefinition {
+  /** Logical id, also the suffix of local table names. */
+  id: TableId;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  globalSecondaryIndexes: IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry that DynamoDB TTL deletes after. */
+  timeToLiveAttribute?: string;
+}
+
+/** Logical table ids. */
+export type TableId = 'users' | 'identities' | 'transactions' | 'idempotency';
+
+/** Users: one item per person, whatever channels they use. */
+export const USERS_TABLE: TableDefinition = {
+  id: 'users',
+  partitionKey: { name: 'userId', type: 'S' },
+  globalSecondaryIndexes: [],
+};
+
+/**
+ * Channel identities (`telegram:<user id>`) pointing at a user id. A separate table lets the first
+ * contact create the mapping with one conditional put, so two concurrent updates cannot create two users.
+ */
+export const IDENTITIES_TABLE: TableDefinition = {
+  id: 'identities',
+  partitionKey: { name: 'identity', type: 'S' },
+  globalSecondaryIndexes: [],
+};
+
+/** Index names on the transactions table. */
+export const TRANSACTION_INDEXES = {
+  /** A user's transactions ordered by local date: sort key `YYYY-MM-DD#<transaction id>`. */
+  byDate: 'byDate',
+  /** The transaction created from one channel message, for edits: `telegram:<chat id>:<message id>`. */
+  bySource: 'bySource',
+  /** A transaction by its id alone, for buttons that carry only the id. */
+  byId: 'byId',
+} as const;
+
+/** Transactions: partition per user, so a user's month is one Query. */
+export const TRANSACTIONS_TABLE: TableDefinition = {
+  id: 'transactions',
+  partitionKey: { name: 'userId', type: 'S' },
+  sortKey: { name: 'transactionId', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      indexName: TRANSACTION_INDEXES.byDate,
+      partitionKey: { name: 'userId', type: 'S' },
+      sortKey: { name: 'dateKey', type: 'S' },
+    },
+    { indexName: TRANSACTION_INDEXES.bySource, partitionKey: { name: 'sourceRef', type: 'S' } },
+    { indexName: TRANSACTION_INDEXES.byId, partitionKey: { name: 'transactionId', type: 'S' } },
+  ],
+};
+
+/** Idempotency claims and markers (update claims, reply-sent markers), deleted by TTL. */
+export const IDEMPOTENCY_TABLE: TableDefinition = {
+  id: 'idempotency',
+  partitionKey: { name: 'key', type: 'S' },
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiresAtEpochSeconds',
+};
+
+/** Every table the application uses. */
+export const TABLES: readonly TableDefinition[] = [USERS_TABLE, IDENTITIES_TABLE, TRANSACTIONS_TABLE, IDEMPOTENCY_TABLE];
