@@ -17,7 +17,7 @@ module.exports = {
     ],
   },
   moduleNameMapper: {
-    '^@middy/core$': '<rootDir>/node_modules/@middy/core/index.js',
+    '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   globalSetup: '<rootDir>/test/support/global-setup.cjs',

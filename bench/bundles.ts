@@ -54,7 +54,9 @@ function timeProcess(script: string, runs: number): { process: number[]; import:
  * Bundles each function as the CDK stack does (esbuild, ESM, minified, AWS SDK v3 left to the runtime),
  * then measures bundle size and cold import time against an empty Node process.
  */
-export async function benchBundles(runs: number): Promise<{ empty: TimingSummary; bundles: BundleBenchResult[] }> {
+export async function benchBundles(
+  runs: number,
+): Promise<{ empty: TimingSummary; bundles: BundleBenchResult[] }> {
   const outputDirectory = path.resolve('.local', 'bench-bundles');
   await mkdir(outputDirectory, { recursive: true });
   const empty = summarize(timeProcess('', runs).process);
@@ -72,7 +74,9 @@ export async function benchBundles(runs: number): Promise<{ empty: TimingSummary
       minify: true,
       mainFields: ['module', 'main'],
       external: ['@aws-sdk/*'],
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
       logLevel: 'silent',
     });
     const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`;

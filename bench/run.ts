@@ -22,17 +22,26 @@ process.env.AWS_SECRET_ACCESS_KEY = 'local';
 try {
   console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
   console.log('');
-  console.log(`Webhook handler vs bare SendMessage (fauxqs on 127.0.0.1, ${WEBHOOK_ITERATIONS} alternating rounds after 20 warm-up rounds)`);
+  console.log(
+    `Webhook handler vs bare SendMessage (fauxqs on 127.0.0.1, ${WEBHOOK_ITERATIONS} alternating rounds after 20 warm-up rounds)`,
+  );
   const webhook = await benchWebhook(WEBHOOK_ITERATIONS);
   console.log('| path | median | p95 | mean |');
   console.log('|---|---|---|---|');
-  for (const [name, summary] of [['webhook handler', webhook.handler], ['bare SendMessage', webhook.bareSend]] as const) {
+  for (const [name, summary] of [
+    ['webhook handler', webhook.handler],
+    ['bare SendMessage', webhook.bareSend],
+  ] as const) {
     console.log(`| ${name} | ${ms(summary.medianMs)} | ${ms(summary.p95Ms)} | ${ms(summary.meanMs)} |`);
   }
-  console.log(`Ratio of medians (handler / bare send): ${(webhook.handler.medianMs / webhook.bareSend.medianMs).toFixed(2)}`);
+  console.log(
+    `Ratio of medians (handler / bare send): ${(webhook.handler.medianMs / webhook.bareSend.medianMs).toFixed(2)}`,
+  );
   console.log('');
 
-  console.log(`Function bundles (esbuild, ESM, minified, AWS SDK external; ${PROCESS_RUNS} fresh processes each)`);
+  console.log(
+    `Function bundles (esbuild, ESM, minified, AWS SDK external; ${PROCESS_RUNS} fresh processes each)`,
+  );
   const { empty, bundles } = await benchBundles(PROCESS_RUNS);
   console.log(`Empty Node process: median ${ms(empty.medianMs)}, p95 ${ms(empty.p95Ms)}`);
   console.log('| function | bundle | import median | import p95 | process median | process / empty |');

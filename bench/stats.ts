@@ -9,7 +9,8 @@ export interface TimingSummary {
 /** Summarizes samples with the nearest-rank percentile method. */
 export function summarize(samplesMs: number[]): TimingSummary {
   const sorted = [...samplesMs].sort((left, right) => left - right);
-  const rank = (percentile: number) => sorted[Math.min(sorted.length - 1, Math.ceil((percentile / 100) * sorted.length) - 1)]!;
+  const rank = (percentile: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((percentile / 100) * sorted.length) - 1)]!;
 
   return {
     samples: sorted.length,

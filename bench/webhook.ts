@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createTelegramWebhookHandler } from '../functions/telegram-webhook/create-handler';
 import { localLambdaContext } from '../infra/local/lambda-context';
 import { provisionLocalResources } from '../infra/local/provision';
+import { createLocalSqsClient } from '../infra/local/sqs-client';
 import { textUpdate } from '../infra/local/update-factory';
 import { summarize, type TimingSummary } from './stats';
 
@@ -21,7 +22,13 @@ function webhookEvent(body: string): APIGatewayProxyEventV2 {
       apiId: 'bench',
       domainName: 'bench',
       domainPrefix: 'bench',
-      http: { method: 'POST', path: '/webhooks/telegram', protocol: 'HTTP/1.1', sourceIp: '149.154.167.220', userAgent: '' },
+      http: {
+        method: 'POST',
+        path: '/webhooks/telegram',
+        protocol: 'HTTP/1.1',
+        sourceIp: '149.154.167.220',
+        userAgent: '',
+      },
       requestId: 'bench',
       routeKey: 'POST /webhooks/telegram',
       stage: '$default',
@@ -44,7 +51,7 @@ export interface WebhookBenchResult {
  * body to the same SQS emulator, alternating the two so drift affects both alike.
  */
 export async function benchWebhook(iterations: number): Promise<WebhookBenchResult> {
-  const sqs = new SQSClient({});
+  const sqs = createLocalSqsClient();
   const resources = await provisionLocalResources({ prefix: `bench-${Date.now()}`, sqs });
   const handler = createTelegramWebhookHandler(
     {

@@ -29,4 +29,9 @@ export const FUNCTION_ENTRIES = {
 } as const;
 
 /** Update types the bot subscribes to with setWebhook. */
-export const TELEGRAM_ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+export const TELEGRAM_ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'callback_query',
+  'my_chat_member',
+] as const;

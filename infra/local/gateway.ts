@@ -5,7 +5,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { localLambdaContext } from './lambda-context';
 
 /** A Lambda handler behind an HTTP API route. */
-export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** A route: `METHOD /path`, the function name for logs and its handler. */
 export interface GatewayRoute {
@@ -23,7 +26,8 @@ export interface LocalGateway {
 }
 
 /** Content types API Gateway passes as text; anything else arrives base64-encoded. */
-const TEXT_CONTENT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded)|application\/[a-z.+-]*\+json)/i;
+const TEXT_CONTENT_TYPES =
+  /^(text\/|application\/(json|xml|x-www-form-urlencoded)|application\/[a-z.+-]*\+json)/i;
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -39,7 +43,11 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
  * joined with commas, the client address in `requestContext.http.sourceIp`, and a base64 body unless the
  * content type is textual.
  */
-export function toHttpApiEvent(request: IncomingMessage, body: Buffer, routeKey: string): APIGatewayProxyEventV2 {
+export function toHttpApiEvent(
+  request: IncomingMessage,
+  body: Buffer,
+  routeKey: string,
+): APIGatewayProxyEventV2 {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   const headers: Record<string, string> = {};
   for (let index = 0; index < request.rawHeaders.length; index += 2) {
@@ -50,7 +58,8 @@ export function toHttpApiEvent(request: IncomingMessage, body: Buffer, routeKey:
   const textual = TEXT_CONTENT_TYPES.test(headers['content-type'] ?? '');
   const queryStringParameters: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
-    queryStringParameters[name] = queryStringParameters[name] === undefined ? value : `${queryStringParameters[name]},${value}`;
+    queryStringParameters[name] =
+      queryStringParameters[name] === undefined ? value : `${queryStringParameters[name]},${value}`;
   }
   const now = new Date();
 

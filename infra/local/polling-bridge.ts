@@ -59,7 +59,9 @@ export function startPollingBridge(
       for (const update of updates) {
         const response = await postTelegramUpdate(stack, update);
         if (response.status >= 500) {
-          log(`Local webhook answered ${response.status} to update ${update.update_id}; it will be fetched again`);
+          log(
+            `Local webhook answered ${response.status} to update ${update.update_id}; it will be fetched again`,
+          );
           break;
         }
         offset = update.update_id + 1;

@@ -4,10 +4,11 @@ import {
   DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { TableNames } from '../../lib/config';
 import { TABLES, type TableDefinition } from '../../lib/store/tables';
 import { INBOUND_QUEUE } from '../definitions';
+import { createLocalSqsClient } from './sqs-client';
 
 /** Names and URLs of the resources created on the emulators. */
 export interface LocalResources {
@@ -36,7 +37,11 @@ export interface ProvisionOptions {
 
 function createTableInput(definition: TableDefinition, tableName: string) {
   const attributes = new Map<string, AttributeDefinition>();
-  const keys = [definition.partitionKey, definition.sortKey, ...definition.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey])];
+  const keys = [
+    definition.partitionKey,
+    definition.sortKey,
+    ...definition.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ];
   for (const key of keys) {
     if (key !== undefined) {
       attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
@@ -70,7 +75,7 @@ function createTableInput(definition: TableDefinition, tableName: string) {
  */
 export async function provisionLocalResources(options: ProvisionOptions): Promise<LocalResources> {
   const dynamodb = options.dynamodb ?? new DynamoDBClient({});
-  const sqs = options.sqs ?? new SQSClient({});
+  const sqs = options.sqs ?? createLocalSqsClient();
   const tableName = (id: string) => `${options.prefix}-${id}`;
 
   await Promise.all(
@@ -90,7 +95,10 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
   const deadLetter = await sqs.send(
     new CreateQueueCommand({
       QueueName: `${options.prefix}-${INBOUND_QUEUE.deadLetterName}`,
-      Attributes: { FifoQueue: 'true', MessageRetentionPeriod: String(INBOUND_QUEUE.deadLetterRetentionDays * 86_400) },
+      Attributes: {
+        FifoQueue: 'true',
+        MessageRetentionPeriod: String(INBOUND_QUEUE.deadLetterRetentionDays * 86_400),
+      },
     }),
   );
   const deadLetterAttributes = await sqs.send(

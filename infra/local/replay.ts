@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { Update } from '@grammyjs/types';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Update } from '@grammyjs/types';
 import { fromMinorUnits } from '../../lib/domain/money';
 import type { Transaction } from '../../lib/domain/transaction';
 import type { FakeTelegram, RecordedCall } from './fake-telegram/types';
@@ -104,7 +104,8 @@ function replyLine(call: RecordedCall): ReplayLine | undefined {
   return {
     type: 'reply',
     chat_id: typeof chatId === 'string' && /^-?\d+$/.test(chatId) ? Number(chatId) : chatId,
-    text: typeof result === 'object' && result?.text !== undefined ? result.text : String(call.params.text ?? ''),
+    text:
+      typeof result === 'object' && result?.text !== undefined ? result.text : String(call.params.text ?? ''),
     buttons: (keyboard?.inline_keyboard ?? []).flat().map((button) => button.text),
     ...(call.method === 'editMessageText' ? { edited: true as const } : {}),
   };
@@ -129,7 +130,9 @@ async function snapshot(client: DynamoDBDocumentClient, table: string): Promise<
   const items = new Map<string, Transaction>();
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    const page = await client.send(
+      new ScanCommand({ TableName: table, ExclusiveStartKey: startKey, ConsistentRead: true }),
+    );
     for (const item of page.Items ?? []) {
       items.set(item.transactionId as string, item as Transaction);
     }
@@ -168,9 +171,7 @@ export async function replayUpdates(
 
   for (const update of updates) {
     const seen = fake.calls.length;
-    if (update.callback_query !== undefined) {
-      fake.registerCallbackQuery(update.callback_query.id);
-    }
+    fake.observeUpdate(update);
     const response = await postTelegramUpdate(stack, update);
     if (response.status !== 200) {
       problems.push(`Update ${update.update_id} was rejected with HTTP ${response.status}: ${response.body}`);
@@ -206,7 +207,9 @@ export async function replayUpdates(
 
   const deadLetters = await stack.deadLetterCount();
   if (deadLetters > 0) {
-    problems.push(`${deadLetters} record(s) reached the dead-letter queue; run with --verbose to see the processor's errors.`);
+    problems.push(
+      `${deadLetters} record(s) reached the dead-letter queue; run with --verbose to see the processor's errors.`,
+    );
   }
   client.destroy();
 

@@ -89,7 +89,10 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       const records = messages.map((message) => toRecord(message, options.queueArn));
       let failed = new Set(records.map((record) => record.messageId));
       try {
-        const response = await options.handler({ Records: records }, localLambdaContext(options.functionName, options.timeoutSeconds));
+        const response = await options.handler(
+          { Records: records },
+          localLambdaContext(options.functionName, options.timeoutSeconds),
+        );
         failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
       } catch (error) {
         options.onError?.(error);
@@ -101,7 +104,10 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         await options.sqs.send(
           new DeleteMessageBatchCommand({
             QueueUrl: options.queueUrl,
-            Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+            Entries: done.map((record, index) => ({
+              Id: String(index),
+              ReceiptHandle: record.receiptHandle,
+            })),
           }),
         );
       }

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createProcessorHandler } from '../../functions/message-processor/create-handler';
 import { createTelegramWebhookHandler } from '../../functions/telegram-webhook/create-handler';
 import { loadProcessorConfig, loadTelegramWebhookConfig } from '../../lib/config';
 import { PROCESSOR_BATCH_SIZE, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
 import { type LocalGateway, startLocalGateway } from './gateway';
 import { type LocalResources, provisionLocalResources } from './provision';
+import { createLocalSqsClient } from './sqs-client';
 import { type SqsPoller, startSqsPoller } from './sqs-poller';
 
 /** Path of the Telegram webhook route, the same as on API Gateway. */
@@ -90,7 +91,7 @@ async function queueCounts(sqs: SQSClient, queueUrl: string): Promise<{ visible:
  * feeds the inbound queue to the processor the way the Lambda event source does.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const sqs = new SQSClient({});
+  const sqs = createLocalSqsClient();
   const webhookSecret = options.webhookSecret ?? randomBytes(24).toString('base64url');
   const resources = await provisionLocalResources({
     prefix: options.prefix ?? `local-${randomBytes(4).toString('hex')}`,
@@ -116,9 +117,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sqs,
     logger: options.webhookLogger,
   });
-  const processor = createProcessorHandler(loadProcessorConfig(environment), { logger: options.processorLogger });
+  const processor = createProcessorHandler(loadProcessorConfig(environment), {
+    logger: options.processorLogger,
+  });
   const gateway: LocalGateway = await startLocalGateway([
-    { method: 'POST', path: TELEGRAM_WEBHOOK_PATH, functionName: 'telegram-webhook', handler: webhook, timeoutSeconds: 5 },
+    {
+      method: 'POST',
+      path: TELEGRAM_WEBHOOK_PATH,
+      functionName: 'telegram-webhook',
+      handler: webhook,
+      timeoutSeconds: 5,
+    },
   ]);
   const inboundArn = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: resources.inboundQueueUrl, AttributeNames: ['QueueArn'] }),
@@ -127,13 +136,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     options.startProcessor === false
       ? undefined
       : startSqsPoller({
-    sqs,
-    queueUrl: resources.inboundQueueUrl,
-    queueArn: inboundArn.Attributes?.QueueArn ?? '',
-    handler: processor,
-    functionName: 'message-processor',
-    timeoutSeconds: PROCESSOR_TIMEOUT_SECONDS,
-    batchSize: PROCESSOR_BATCH_SIZE,
+          sqs,
+          queueUrl: resources.inboundQueueUrl,
+          queueArn: inboundArn.Attributes?.QueueArn ?? '',
+          handler: processor,
+          functionName: 'message-processor',
+          timeoutSeconds: PROCESSOR_TIMEOUT_SECONDS,
+          batchSize: PROCESSOR_BATCH_SIZE,
           onError: options.onPollerError,
         });
 
@@ -146,7 +155,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       let quietChecks = 0;
       while (Date.now() < deadline) {
         const counts = await queueCounts(sqs, resources.inboundQueueUrl);
-        quietChecks = (poller?.idle() ?? true) && counts.visible === 0 && counts.inFlight === 0 ? quietChecks + 1 : 0;
+        quietChecks =
+          (poller?.idle() ?? true) && counts.visible === 0 && counts.inFlight === 0 ? quietChecks + 1 : 0;
         if (quietChecks >= 2) {
           return;
         }

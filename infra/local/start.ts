@@ -103,14 +103,22 @@ process.on('SIGTERM', () => void shutdown(143));
 info(`DynamoDB Local     ${emulators.endpoints.dynamodb}`);
 info(`SQS (fauxqs)       ${emulators.endpoints.sqs}`);
 info(`Telegram webhook   POST ${stack.webhookUrl}`);
-info(`Telegram Bot API   ${fake === undefined ? `${telegramApiBaseUrl} (real bot, getUpdates)` : `${fake.url} (local fake)`}`);
+info(
+  `Telegram Bot API   ${fake === undefined ? `${telegramApiBaseUrl} (real bot, getUpdates)` : `${fake.url} (local fake)`}`,
+);
 info(`Inbound queue      ${stack.resources.inboundQueueUrl}`);
 
 if (values.replay) {
   try {
     const read = await readUpdateFiles(replayFiles);
     const updates = values['keep-dates'] ? read : retimeUpdates(read, Math.floor(Date.now() / 1_000));
-    const result = await replayUpdates(updates, stack, fake!, (line) => process.stdout.write(`${JSON.stringify(line)}\n`), timeoutSeconds * 1_000);
+    const result = await replayUpdates(
+      updates,
+      stack,
+      fake!,
+      (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
+      timeoutSeconds * 1_000,
+    );
     for (const problem of result.problems) {
       process.stderr.write(`error: ${problem}\n`);
     }
@@ -122,8 +130,14 @@ if (values.replay) {
 }
 
 if (fake === undefined) {
-  info('Forwarding updates from the real bot to the local webhook. Write to your bot in Telegram; Ctrl-C stops.');
-  const bridge = startPollingBridge(new TelegramApiClient({ token: botToken, baseUrl: telegramApiBaseUrl }), stack, info);
+  info(
+    'Forwarding updates from the real bot to the local webhook. Write to your bot in Telegram; Ctrl-C stops.',
+  );
+  const bridge = startPollingBridge(
+    new TelegramApiClient({ token: botToken, baseUrl: telegramApiBaseUrl }),
+    stack,
+    info,
+  );
   try {
     await bridge.done;
   } catch (error) {
@@ -131,7 +145,9 @@ if (fake === undefined) {
     await shutdown(1);
   }
 } else {
-  info('\nChat with the bot below: try "spent 12.50 on lunch at Subway" or /help. Type a number to press a button; Ctrl-C quits.');
+  info(
+    '\nChat with the bot below: try "spent 12.50 on lunch at Subway" or /help. Type a number to press a button; Ctrl-C quits.',
+  );
   await runTerminalChat(stack, fake);
   await shutdown(0);
 }

@@ -60,9 +60,7 @@ export function runTerminalChat(stack: LocalStack, fake: FakeTelegram): Promise<
   fake.on('call', printReply);
 
   const send = async (update: Update) => {
-    if (update.callback_query !== undefined) {
-      fake.registerCallbackQuery(update.callback_query.id);
-    }
+    fake.observeUpdate(update);
     const response = await postTelegramUpdate(stack, update);
     if (response.status !== 200) {
       process.stdout.write(`webhook answered ${response.status}: ${response.body}\n`);
@@ -76,7 +74,10 @@ export function runTerminalChat(stack: LocalStack, fake: FakeTelegram): Promise<
       return;
     }
     const pressed = /^\d+$/.test(text) ? buttons[Number(text) - 1] : undefined;
-    const update = pressed === undefined ? textUpdate(text, { user: LOCAL_USER }) : callbackUpdate(pressed.data, pressed.messageId, { user: LOCAL_USER });
+    const update =
+      pressed === undefined
+        ? textUpdate(text, { user: LOCAL_USER })
+        : callbackUpdate(pressed.data, pressed.messageId, { user: LOCAL_USER });
     send(update).catch((error: Error) => process.stdout.write(`could not send: ${error.message}\n`));
   });
   input.prompt();

@@ -44,13 +44,19 @@ export function textUpdate(
       chat: { id: user.id, type: 'private', first_name: user.firstName },
       date: overrides.date ?? Math.floor(Date.now() / 1_000),
       text,
-      ...(command === null ? {} : { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] }),
+      ...(command === null
+        ? {}
+        : { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] }),
     },
   } as Update;
 }
 
 /** Builds an edited_message update for an earlier message. */
-export function editedUpdate(text: string, messageId: number, overrides: { user?: ChatUser; date?: number } = {}): Update {
+export function editedUpdate(
+  text: string,
+  messageId: number,
+  overrides: { user?: ChatUser; date?: number } = {},
+): Update {
   const user = overrides.user ?? ANA;
   const date = overrides.date ?? Math.floor(Date.now() / 1_000) - 60;
 

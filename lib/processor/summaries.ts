@@ -46,9 +46,10 @@ function otherCurrencies(totals: Map<string, CurrencyTotals>, homeCurrency: stri
     if (currency === homeCurrency) {
       continue;
     }
+    const count = `${entry.count} ${entry.count === 1 ? 'transaction' : 'transactions'}`;
     lines.push(
       `• ${escapeHtml(currency)}: spent ${escapeHtml(formatMoney(entry.spendingMinor, currency))}, ` +
-        `income ${escapeHtml(formatMoney(entry.incomeMinor, currency))} (${entry.count} transactions)`,
+        `income ${escapeHtml(formatMoney(entry.incomeMinor, currency))} (${count})`,
     );
   }
   if (lines.length === 0) {

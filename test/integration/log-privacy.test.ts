@@ -17,11 +17,16 @@ describe('log privacy', () => {
 
   it('keeps secrets and message text out of logs', async () => {
     const wrongSecret = 'planted-wrong-secret-value-123';
-    await harness.post(JSON.stringify(textUpdate(PLANTED_TEXT)), { 'x-telegram-bot-api-secret-token': wrongSecret });
+    await harness.post(JSON.stringify(textUpdate(PLANTED_TEXT)), {
+      'x-telegram-bot-api-secret-token': wrongSecret,
+    });
     await harness.postUpdate(textUpdate(PLANTED_TEXT));
     await harness.stack.settle();
     const reply = harness.fake.messages(11110001).at(-1)!;
-    harness.fake.failNext('editMessageText', { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } });
+    harness.fake.failNext('editMessageText', {
+      status: 500,
+      body: { ok: false, error_code: 500, description: 'Internal Server Error' },
+    });
     await harness.postUpdate(callbackUpdate(`c:${'x'.repeat(5)}`, reply.messageId!));
     await harness.stack.settle();
 

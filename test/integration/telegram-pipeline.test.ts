@@ -1,4 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createLocalSqsClient } from '../../infra/local/sqs-client';
 import { ANA, callbackUpdate, editedUpdate, newUpdateId, textUpdate } from '../../infra/local/update-factory';
 import type { InboundEnvelope } from '../../lib/inbound/envelope';
 import { startTestStack, type TestStack } from '../support/test-stack';
@@ -22,7 +23,9 @@ function lastBotMessage(harness: TestStack, chatId = CHAT) {
 
 function buttonData(harness: TestStack, messageId: number): string[] {
   const message = harness.fake.messages(CHAT).find((candidate) => candidate.messageId === messageId);
-  return (message?.replyMarkup?.inline_keyboard ?? []).flat().map((button) => (button as { callback_data: string }).callback_data);
+  return (message?.replyMarkup?.inline_keyboard ?? [])
+    .flat()
+    .map((button) => (button as { callback_data: string }).callback_data);
 }
 
 describe('Telegram pipeline', () => {
@@ -43,9 +46,17 @@ describe('Telegram pipeline', () => {
     await harness.stack.settle();
 
     expect(response.status).toBe(200);
-    const stored = (await harness.transactions()).filter((transaction) => transaction.source.messageId === update.message!.message_id);
+    const stored = (await harness.transactions()).filter(
+      (transaction) => transaction.source.messageId === update.message!.message_id,
+    );
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ kind: 'expense', amountMinor: 1250, currency: 'USD', merchant: 'Subway', status: 'saved' });
+    expect(stored[0]).toMatchObject({
+      kind: 'expense',
+      amountMinor: 1250,
+      currency: 'USD',
+      merchant: 'Subway',
+      status: 'saved',
+    });
     expect(stored[0]!.category).toBe('Food & Dining');
     const reply = lastBotMessage(harness);
     expect(reply?.text).toContain('12.50 USD');
@@ -81,8 +92,14 @@ describe('Telegram pipeline', () => {
     await harness.stack.settle();
     // Past FIFO's 5-minute deduplication window SQS accepts the same update again: simulate it with a new
     // deduplication id, so only the processor's own claim can stop the second transaction.
-    const envelope: InboundEnvelope = { version: 1, channel: 'telegram', updateId: update.update_id, receivedAtEpochMs: Date.now(), update };
-    const sqs = new SQSClient({});
+    const envelope: InboundEnvelope = {
+      version: 1,
+      channel: 'telegram',
+      updateId: update.update_id,
+      receivedAtEpochMs: Date.now(),
+      update,
+    };
+    const sqs = createLocalSqsClient();
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: harness.stack.resources.inboundQueueUrl,
@@ -94,7 +111,9 @@ describe('Telegram pipeline', () => {
     sqs.destroy();
     await harness.stack.settle();
 
-    const stored = (await harness.transactions()).filter((transaction) => transaction.source.messageId === update.message!.message_id);
+    const stored = (await harness.transactions()).filter(
+      (transaction) => transaction.source.messageId === update.message!.message_id,
+    );
     expect(stored).toHaveLength(1);
     expect(sentTo(harness).length - repliesBefore).toBe(1);
   });
@@ -108,7 +127,9 @@ describe('Telegram pipeline', () => {
     await harness.postUpdate(callbackUpdate(buttonData(harness, reply.messageId!)[0]!, reply.messageId!));
     await harness.stack.settle();
 
-    const stored = (await harness.transactions()).find((transaction) => transaction.source.messageId === update.message!.message_id);
+    const stored = (await harness.transactions()).find(
+      (transaction) => transaction.source.messageId === update.message!.message_id,
+    );
     expect(stored?.status).toBe('confirmed');
     const shown = harness.fake.messages(CHAT).find((message) => message.messageId === reply.messageId);
     expect(shown?.text).toContain('Confirmed');
@@ -125,7 +146,9 @@ describe('Telegram pipeline', () => {
     await harness.postUpdate(callbackUpdate(buttonData(harness, reply.messageId!)[2]!, reply.messageId!));
     await harness.stack.settle();
 
-    const stored = (await harness.transactions()).find((transaction) => transaction.source.messageId === update.message!.message_id);
+    const stored = (await harness.transactions()).find(
+      (transaction) => transaction.source.messageId === update.message!.message_id,
+    );
     expect(stored).toBeUndefined();
     const shown = harness.fake.messages(CHAT).find((message) => message.messageId === reply.messageId);
     expect(shown?.text).toContain('Deleted');
@@ -159,7 +182,9 @@ describe('Telegram pipeline', () => {
     await harness.postUpdate(callbackUpdate(education, reply.messageId!));
     await harness.stack.settle();
 
-    const stored = (await harness.transactions()).find((transaction) => transaction.source.messageId === update.message!.message_id);
+    const stored = (await harness.transactions()).find(
+      (transaction) => transaction.source.messageId === update.message!.message_id,
+    );
     expect(stored?.category).toBe('Education');
   });
 
@@ -171,7 +196,9 @@ describe('Telegram pipeline', () => {
     await harness.postUpdate(editedUpdate('dinner 35 at Nandos', update.message!.message_id));
     await harness.stack.settle();
 
-    const stored = (await harness.transactions()).filter((transaction) => transaction.source.messageId === update.message!.message_id);
+    const stored = (await harness.transactions()).filter(
+      (transaction) => transaction.source.messageId === update.message!.message_id,
+    );
     expect(stored).toHaveLength(1);
     expect(stored[0]!.amountMinor).toBe(3500);
   });
@@ -192,7 +219,9 @@ describe('Telegram pipeline', () => {
     await harness.stack.settle();
 
     expect(response.status).toBe(200);
-    const answer = harness.fake.calls.find((call) => call.method === 'answerCallbackQuery' && call.params.callback_query_id === 'inline-query-1');
+    const answer = harness.fake.calls.find(
+      (call) => call.method === 'answerCallbackQuery' && call.params.callback_query_id === 'inline-query-1',
+    );
     expect(answer).toBeDefined();
     expect(await harness.stack.deadLetterCount()).toBe(0);
   });
@@ -209,12 +238,18 @@ describe('Telegram pipeline', () => {
         from: { id: user.id, is_bot: false, first_name: 'Ben' },
         date: Math.floor(Date.now() / 1_000),
         old_chat_member: { user: { id: 1, is_bot: true, first_name: 'Financy' }, status: 'member' },
-        new_chat_member: { user: { id: 1, is_bot: true, first_name: 'Financy' }, status: 'kicked', until_date: 0 },
+        new_chat_member: {
+          user: { id: 1, is_bot: true, first_name: 'Financy' },
+          status: 'kicked',
+          until_date: 0,
+        },
       },
     } as never);
     await harness.stack.settle();
 
-    const ben = (await harness.users()).find((candidate) => candidate.identities.includes(`telegram:${user.id}`));
+    const ben = (await harness.users()).find((candidate) =>
+      candidate.identities.includes(`telegram:${user.id}`),
+    );
     expect(ben?.status).toBe('inactive');
   });
 
@@ -225,7 +260,9 @@ describe('Telegram pipeline', () => {
     await harness.postUpdate(textUpdate('lunch 10', { user }));
     await harness.stack.settle();
 
-    const cleo = (await harness.users()).find((candidate) => candidate.identities.includes(`telegram:${user.id}`));
+    const cleo = (await harness.users()).find((candidate) =>
+      candidate.identities.includes(`telegram:${user.id}`),
+    );
     expect(cleo?.status).toBe('inactive');
     expect(await harness.stack.deadLetterCount()).toBe(0);
   });
@@ -256,9 +293,13 @@ describe('Telegram pipeline', () => {
     await harness.postUpdate(textUpdate('salary 2500 EUR', { user }));
     await harness.stack.settle();
     for (const message of harness.fake.messages(user.id)) {
-      const confirm = (message.replyMarkup?.inline_keyboard ?? []).flat().find((button) => (button as { callback_data: string }).callback_data.startsWith('c:'));
+      const confirm = (message.replyMarkup?.inline_keyboard ?? [])
+        .flat()
+        .find((button) => (button as { callback_data: string }).callback_data.startsWith('c:'));
       if (confirm !== undefined) {
-        await harness.postUpdate(callbackUpdate((confirm as { callback_data: string }).callback_data, message.messageId!, { user }));
+        await harness.postUpdate(
+          callbackUpdate((confirm as { callback_data: string }).callback_data, message.messageId!, { user }),
+        );
       }
     }
     await harness.stack.settle();
@@ -296,14 +337,20 @@ describe('Telegram pipeline failures', () => {
   });
 
   it('dead-letters a record after repeated failures', async () => {
-    harness.fake.failNext('sendMessage', { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } }, 10);
+    harness.fake.failNext(
+      'sendMessage',
+      { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } },
+      10,
+    );
     const update = textUpdate('parking 4 downtown');
 
     await harness.postUpdate(update);
     await harness.stack.settle(20_000);
 
     expect(await harness.stack.deadLetterCount()).toBe(1);
-    const stored = (await harness.transactions()).filter((transaction) => transaction.source.messageId === update.message!.message_id);
+    const stored = (await harness.transactions()).filter(
+      (transaction) => transaction.source.messageId === update.message!.message_id,
+    );
     expect(stored).toHaveLength(1);
   });
 });

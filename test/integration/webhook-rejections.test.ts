@@ -1,4 +1,5 @@
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { createLocalSqsClient } from '../../infra/local/sqs-client';
 import { textUpdate } from '../../infra/local/update-factory';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
@@ -12,7 +13,10 @@ async function queuedCount(sqs: SQSClient, queueUrl: string): Promise<number> {
     }),
   );
 
-  return Number(result.Attributes?.ApproximateNumberOfMessages) + Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible);
+  return (
+    Number(result.Attributes?.ApproximateNumberOfMessages) +
+    Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible)
+  );
 }
 
 describe('Telegram webhook rejections', () => {
@@ -22,7 +26,7 @@ describe('Telegram webhook rejections', () => {
   beforeAll(async () => {
     // No processor: whatever the webhook queues stays on the queue to be counted.
     harness = await startTestStack({ startProcessor: false });
-    sqs = new SQSClient({});
+    sqs = createLocalSqsClient();
   });
 
   afterAll(async () => {
@@ -35,7 +39,11 @@ describe('Telegram webhook rejections', () => {
     ['a JSON array', '[1, 2, 3]', 400],
     ['an object that is not an update', '{"hello":"world"}', 400],
     ['a message without chat', '{"update_id": 5, "message": {"message_id": 1, "date": 1}}', 400],
-    ['a negative update id', '{"update_id": -5, "message": {"message_id": 1, "date": 1, "chat": {"id": 1, "type": "private"}}}', 400],
+    [
+      'a negative update id',
+      '{"update_id": -5, "message": {"message_id": 1, "date": 1, "chat": {"id": 1, "type": "private"}}}',
+      400,
+    ],
   ])('rejects %s with %i', async (_name, body, status) => {
     const response = await harness.post(body, { [SECRET_HEADER]: harness.stack.webhookSecret });
 
@@ -51,7 +59,9 @@ describe('Telegram webhook rejections', () => {
   });
 
   it('rejects a wrong secret with 401', async () => {
-    const response = await harness.post(JSON.stringify(textUpdate('lunch 10')), { [SECRET_HEADER]: `${harness.stack.webhookSecret}x` });
+    const response = await harness.post(JSON.stringify(textUpdate('lunch 10')), {
+      [SECRET_HEADER]: `${harness.stack.webhookSecret}x`,
+    });
 
     expect(response.status).toBe(401);
     expect(await queuedCount(sqs, harness.stack.resources.inboundQueueUrl)).toBe(0);
@@ -60,7 +70,9 @@ describe('Telegram webhook rejections', () => {
   it('rejects a body over 1 MB with 413', async () => {
     const update = textUpdate('x'.repeat(1_100_000));
 
-    const response = await harness.post(JSON.stringify(update), { [SECRET_HEADER]: harness.stack.webhookSecret });
+    const response = await harness.post(JSON.stringify(update), {
+      [SECRET_HEADER]: harness.stack.webhookSecret,
+    });
 
     expect(response.status).toBe(413);
     expect(await queuedCount(sqs, harness.stack.resources.inboundQueueUrl)).toBe(0);
@@ -89,7 +101,7 @@ describe('Telegram webhook source check', () => {
 
   beforeAll(async () => {
     harness = await startTestStack({ startProcessor: false, environment: { TELEGRAM_IP_CHECK: 'true' } });
-    sqs = new SQSClient({});
+    sqs = createLocalSqsClient();
   });
 
   afterAll(async () => {

@@ -70,9 +70,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     logLines,
     post,
     postUpdate: (update) => {
-      if (update.callback_query !== undefined) {
-        fake.registerCallbackQuery(update.callback_query.id);
-      }
+      fake.observeUpdate(update);
       return post(JSON.stringify(update), { 'X-Telegram-Bot-Api-Secret-Token': stack.webhookSecret });
     },
     transactions: () => scan<Transaction>(stack.resources.tables.transactions),

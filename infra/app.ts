@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { App, Tags } from 'aws-cdk-lib';
+import { FinancyStack } from './stack/financy-stack';
+import { parseStage } from './stack/stage';
+
+// The cdk CLI runs this file with tsx as an ES module (cdk.json). The repository root is resolved
+// from this file rather than the working directory, so `cdk synth` works from any folder.
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+const app = new App();
+const stage = parseStage(app.node.tryGetContext('stage'));
+const optionalContext = (key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+new FinancyStack(app, `Financy-${stage}`, {
+  stage,
+  projectRoot,
+  description: `Financy chat integrations (${stage}): Telegram webhook, inbound queue, processor and tables`,
+  telegramSecretVersion: optionalContext('telegramSecretVersion'),
+  alarmEmail: optionalContext('alarmEmail'),
+  defaultCurrency: optionalContext('defaultCurrency'),
+  defaultTimeZone: optionalContext('defaultTimeZone'),
+});
+
+Tags.of(app).add('project', 'financy');
+Tags.of(app).add('stage', stage);

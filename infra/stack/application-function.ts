@@ -1,0 +1,113 @@
+import * as path from 'node:path';
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Powertools log level. */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** Settings shared by every function of a stack. */
+export interface FunctionDefaults {
+  /**
+   * Absolute path of the repository root: the folder with package.json, package-lock.json and
+   * tsconfig.json. Function entries are resolved against it.
+   */
+  readonly projectRoot: string;
+  /** Powertools log level (POWERTOOLS_LOG_LEVEL). */
+  readonly logLevel: LogLevel;
+  /** Retention of each function's log group. */
+  readonly logRetention: RetentionDays;
+  /** Removal policy of each function's log group. */
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/** Properties of {@link ApplicationFunction}. */
+export interface ApplicationFunctionProps {
+  /** Stack-wide settings. */
+  readonly defaults: FunctionDefaults;
+  /**
+   * Entry file, absolute or relative to `defaults.projectRoot`. It must be inside that folder and
+   * export `handler`.
+   */
+  readonly entry: string;
+  /** Powertools service name, which appears in every log line and metric. */
+  readonly serviceName: string;
+  /** Memory in MB, which also sets the CPU share. */
+  readonly memorySize: number;
+  /** Maximum run time of one invocation. */
+  readonly timeout: Duration;
+  /**
+   * Environment variables besides the Powertools and Node.js ones set here.
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Description shown in the Lambda console.
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+// esbuild's ESM output has no `require`, but CommonJS dependencies bundled into it still call
+// require() for Node built-ins. The banner defines one before any bundled code runs.
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as topLevelCreateRequire } from 'node:module'; " +
+  'const require = topLevelCreateRequire(import.meta.url);';
+
+/**
+ * A Node.js 22 function on ARM64, bundled locally by esbuild into one minified ES module with a
+ * source map, with its own log group and Powertools settings.
+ *
+ * ES module output is needed because @middy/core 7 ships only ES modules. The AWS SDK is bundled
+ * as well, so the deployed code runs the SDK version from package-lock.json that the tests used,
+ * not the one in the Lambda runtime.
+ */
+export class ApplicationFunction extends Construct {
+  /** The bundled function. */
+  readonly lambdaFunction: NodejsFunction;
+  /** Log group that receives the function's logs. */
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApplicationFunctionProps) {
+    super(scope, id);
+    const { defaults } = props;
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: defaults.logRetention,
+      removalPolicy: defaults.logRemovalPolicy,
+    });
+
+    this.lambdaFunction = new NodejsFunction(this, 'Function', {
+      entry: path.resolve(defaults.projectRoot, props.entry),
+      handler: 'handler',
+      projectRoot: defaults.projectRoot,
+      depsLockFilePath: path.join(defaults.projectRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      description: props.description,
+      logGroup: this.logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: defaults.logLevel,
+        POWERTOOLS_METRICS_NAMESPACE: 'Financy',
+        // Stack traces point at the TypeScript sources through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        bundleAwsSDK: true,
+      },
+    });
+  }
+}

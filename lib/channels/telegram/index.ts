@@ -1,0 +1,3 @@
+export * from './api-client';
+export * from './errors';
+export * from './text';

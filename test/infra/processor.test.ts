@@ -1,0 +1,60 @@
+import { PROCESSOR_BATCH_SIZE, PROCESSOR_TIMEOUT_SECONDS } from '../../infra/definitions';
+import { actionsOfFunctionRole, environmentOf, findFunction, synthesizeStack } from './stack-fixture';
+
+describe('MessageProcessor', () => {
+  const template = synthesizeStack('dev', { defaultCurrency: 'EUR', defaultTimeZone: 'Europe/Lisbon' });
+
+  it('consumes the inbound queue with partial batch failures', () => {
+    const [functionId] = findFunction(template, 'message-processor');
+    const queues = template.findResources('AWS::SQS::Queue', {
+      Properties: { QueueName: 'financy-dev-inbound.fifo' },
+    });
+
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId },
+      EventSourceArn: { 'Fn::GetAtt': [Object.keys(queues)[0], 'Arn'] },
+      BatchSize: PROCESSOR_BATCH_SIZE,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('sizes the processor function', () => {
+    const [, processor] = findFunction(template, 'message-processor');
+
+    expect(processor.Properties).toMatchObject({ MemorySize: 512, Timeout: PROCESSOR_TIMEOUT_SECONDS });
+  });
+
+  it('passes table names and settings', () => {
+    const [, processor] = findFunction(template, 'message-processor');
+    const environment = environmentOf(processor);
+
+    for (const [name, table] of [
+      ['USERS_TABLE', 'UsersTable'],
+      ['IDENTITIES_TABLE', 'IdentitiesTable'],
+      ['TRANSACTIONS_TABLE', 'TransactionsTable'],
+      ['IDEMPOTENCY_TABLE', 'IdempotencyTable'],
+    ]) {
+      expect(environment[name as string]).toEqual({ Ref: expect.stringContaining(table as string) });
+    }
+    expect(environment.TELEGRAM_SECRET_ARN).toEqual({ Ref: expect.stringContaining('TelegramBotSecret') });
+    expect(environment.DEFAULT_CURRENCY).toBe('EUR');
+    expect(environment.DEFAULT_TIME_ZONE).toBe('Europe/Lisbon');
+  });
+
+  it('grants table access, queue consumption and secret reads', () => {
+    const [, processor] = findFunction(template, 'message-processor');
+    const actions = actionsOfFunctionRole(template, processor);
+
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'secretsmanager:GetSecretValue',
+      ]),
+    );
+    expect(actions).not.toContain('sqs:SendMessage');
+  });
+});

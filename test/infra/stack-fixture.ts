@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { FinancyStack, type FinancyStackProps } from '../../infra/stack/financy-stack';
+import type { Stage } from '../../infra/stack/stage';
+
+/** Repository root. Jest compiles tests to CommonJS, so `__dirname` is defined here. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/** A CloudFormation resource as `Template.findResources` returns it. */
+export interface TemplateResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  DependsOn?: string[];
+}
+
+/**
+ * Synthesizes a FinancyStack without bundling, which keeps a test run to seconds. The entry files
+ * must still exist, because NodejsFunction checks them.
+ */
+export function synthesizeStack(stage: Stage, props: Partial<FinancyStackProps> = {}): Template {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'financy-synth-'));
+  try {
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new FinancyStack(app, `Financy-${stage}`, { stage, projectRoot: PROJECT_ROOT, ...props });
+
+    return Template.fromStack(stack);
+  } finally {
+    // Template keeps the parsed template in memory, so the cloud assembly on disk is no longer needed.
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Returns the logical id and resource of the function with a Powertools service name. */
+export function findFunction(template: Template, serviceName: string): [string, TemplateResource] {
+  const functions = Object.entries(template.findResources('AWS::Lambda::Function')) as [
+    string,
+    TemplateResource,
+  ][];
+  const matches = functions.filter(
+    ([, resource]) => environmentOf(resource).POWERTOOLS_SERVICE_NAME === serviceName,
+  );
+  if (matches.length !== 1) {
+    throw new Error(
+      `Expected one function with POWERTOOLS_SERVICE_NAME=${serviceName}, found ${matches.length}.`,
+    );
+  }
+
+  return matches[0]!;
+}
+
+/** Returns a function resource's environment variables. */
+export function environmentOf(resource: TemplateResource): Record<string, unknown> {
+  const environment = resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
+  return environment?.Variables ?? {};
+}
+
+/** Returns every IAM action granted by inline policies attached to a function's role. */
+export function actionsOfFunctionRole(template: Template, functionResource: TemplateResource): string[] {
+  const role = functionResource.Properties?.Role as { 'Fn::GetAtt'?: [string, string] } | undefined;
+  const roleId = role?.['Fn::GetAtt']?.[0];
+  if (roleId === undefined) {
+    throw new Error('Function has no Fn::GetAtt role reference.');
+  }
+
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as TemplateResource[];
+  const attached = policies.filter((policy) => {
+    const roles = (policy.Properties?.Roles ?? []) as { Ref?: string }[];
+    return roles.some((reference) => reference.Ref === roleId);
+  });
+
+  return attached.flatMap((policy) => {
+    const document = policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] };
+    return document.Statement.flatMap((statement) => statement.Action);
+  });
+}
