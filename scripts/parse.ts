@@ -42,7 +42,7 @@ interface Defaults {
   homeCurrency: string;
 }
 
-/** The printed fields, in a fixed order so that output diffs stay readable. */
+/** Returns the printed fields in a fixed order, so that output diffs stay readable. */
 function toRecord(result: ParseResult): Record<string, unknown> {
   const record: Record<string, unknown> = {
     kind: result.kind,

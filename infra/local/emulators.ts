@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -80,6 +80,22 @@ async function waitForDynamoDb(endpoint: string, child: ChildProcess): Promise<v
   );
 }
 
+/** Raised early, with the fix, when no usable `java` is on the PATH. */
+function assertJavaAvailable(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const version = /version "(\d+)/.exec(`${result.stderr}${result.stdout}`)?.[1];
+  if (result.error !== undefined || version === undefined) {
+    throw new EmulatorStartError(
+      'DynamoDB Local needs Java 17 or newer, and no java was found on the PATH. Install it (Debian: apt-get install default-jre-headless).',
+    );
+  }
+  if (Number(version) < 17) {
+    throw new EmulatorStartError(
+      `DynamoDB Local needs Java 17 or newer, found Java ${version}. Install a newer runtime.`,
+    );
+  }
+}
+
 /** Kills a detached child's whole process group: killing the `java` child alone can leave the JVM running. */
 function killGroup(child: ChildProcess): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null) {
@@ -114,9 +130,15 @@ function killGroup(child: ChildProcess): Promise<void> {
 export async function startEmulators(): Promise<Emulators> {
   const dynamodbPort = await freePort();
   const { jar, libraryPath } = dynamoDbLocalJar();
+  assertJavaAvailable();
+  // The shell starts java and kills it once our end of its stdin closes, which also happens when this
+  // process is killed or dies on a broken pipe, so no JVM outlives the local stack.
   const java = spawn(
-    'java',
+    'sh',
     [
+      '-c',
+      'java "$@" & child=$!; trap \'kill "$child" 2>/dev/null\' EXIT INT TERM; read -r _; kill "$child" 2>/dev/null; wait "$child"',
+      'dynamodb-local',
       `-Djava.library.path=${libraryPath}`,
       '-jar',
       jar,
@@ -125,7 +147,7 @@ export async function startEmulators(): Promise<Emulators> {
       '-port',
       String(dynamodbPort),
     ],
-    { detached: true, stdio: 'ignore' },
+    { detached: true, stdio: ['pipe', 'ignore', 'ignore'] },
   );
   const javaStarted = new Promise<void>((resolve, reject) => {
     java.once('spawn', resolve);

@@ -84,7 +84,7 @@ export interface Mismatch {
   actual: unknown;
 }
 
-/** Correct answers for one field over the corpus. */
+/** Correct results for one field over the corpus. */
 export interface FieldAccuracy {
   field: AccuracyField;
   correct: number;

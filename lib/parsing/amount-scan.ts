@@ -37,7 +37,7 @@ export interface AmountScan {
 
 const CURRENCY_MENTION = new RegExp(`\\bin\\s+(${CURRENCY_MARKER_PATTERN})(?!\\p{L})`, 'giu');
 
-/** A currency named apart from any number, as in "dinner 40 in euros". */
+/** Finds a currency named apart from any number, as in "dinner 40 in euros". */
 function findCurrencyMention(text: string, homeCurrency: string): CurrencyResolution | null {
   for (const match of text.matchAll(CURRENCY_MENTION)) {
     const marker = lookupCurrencyMarker(match[1]!);
@@ -82,7 +82,7 @@ interface MessageCurrency {
   written: boolean;
 }
 
-/** The currency for numbers written without one: the first marked amount's, a mention, or the home currency. */
+/** Picks the currency for numbers written without one: the first marked amount's, a mention, or the home currency. */
 function messageCurrency(text: string, tokens: readonly MoneyToken[], homeCurrency: string): MessageCurrency {
   const marked = tokens.find((token) => token.marker !== null && !token.marker.meaning.cents);
   if (marked?.marker) {

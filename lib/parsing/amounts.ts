@@ -14,7 +14,7 @@ export interface NumberShape {
   end: number;
   /** Digit runs in order, for example `['1', '234', '56']` for `1 234.56`. */
   groups: string[];
-  /** `separators[i]` stands between `groups[i]` and `groups[i + 1]`. */
+  /** `separators[i]` is between `groups[i]` and `groups[i + 1]`. */
   separators: string[];
 }
 

@@ -12,8 +12,8 @@ export interface ConfidenceInput {
 }
 
 /**
- * Upper limit that each flag puts on the score. The bot saves above 0.7, asks to confirm from 0.4 to 0.7 and
- * asks for details below 0.4, so every flag here caps the score inside the confirm band.
+ * Upper limit that each flag puts on the score. The bot saves above 0.7, requests confirmation from 0.4 to 0.7
+ * and requests details below 0.4, so every flag here caps the score inside the confirmation band.
  */
 const FLAG_CAPS: Partial<Record<ParseFlag, number>> = {
   'multiple-amounts': 0.55,

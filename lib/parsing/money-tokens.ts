@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import {
   hasPlainSpaceSeparator,
   hasShortFraction,
+  isValidGrouping,
   type NumberShape,
   readNumberShape,
   truncateAtPlainSpace,
@@ -18,9 +19,9 @@ export interface MoneyToken {
   span: Span;
   shape: NumberShape;
   marker: CurrencyMarker | null;
-  /** 1000 for `12k`, 100000 for `2 lakh`; `null` when none was written. */
+  /** 1000 for `12k` and 100000 for `2 lakh`, or `null` when none was written. */
   multiplier: Decimal | null;
-  /** A `-`, `−` or `+` written before or after the number; accounting parentheses are in `parenthesized`. */
+  /** A `-`, `−` or `+` written before or after the number. Accounting parentheses are in `parenthesized`. */
   sign: WrittenSign;
   /**
    * True for `(20.00) card credit`: the token is inside parentheses and nothing but spaces comes before it on its
@@ -76,6 +77,14 @@ interface Surroundings {
   close: boolean;
 }
 
+function signOf(signText: string | undefined): WrittenSign {
+  if (signText === undefined) {
+    return null;
+  }
+
+  return signText === '+' ? 'plus' : 'minus';
+}
+
 type GroupRanges = Record<string, [number, number] | undefined>;
 
 function readSurroundings(text: string, shape: NumberShape): Surroundings {
@@ -116,7 +125,7 @@ function readSurroundings(text: string, shape: NumberShape): Surroundings {
     prefixMarker,
     suffixMarker,
     multiplier: multiplierWord ? new Decimal(MULTIPLIERS[multiplierWord] ?? 1) : null,
-    leadingSign: signText === '+' ? 'plus' : signText ? 'minus' : null,
+    leadingSign: signOf(signText),
     trailingMinus: !suffixRejected && Boolean(after?.groups?.trailingSign),
     open: !prefixRejected && Boolean(before?.groups?.open),
     close: !suffixRejected && Boolean(after?.groups?.close),
@@ -124,10 +133,16 @@ function readSurroundings(text: string, shape: NumberShape): Surroundings {
 }
 
 /**
- * Accepts a space-grouped number such as `1 234.56` or `4 500 €` is one amount only when a fraction or a currency
+ * Accepts a space-grouped number such as `1 234.56` or `4 500 €` as one amount only when a fraction or a currency
  * marker confirms it. Otherwise `coffee 50 20` would read as 50020.
  */
 function acceptsPlainSpaceGrouping(text: string, shape: NumberShape): boolean {
+  const integerGroupCount = hasShortFraction(shape) ? shape.groups.length - 1 : shape.groups.length;
+  const integerGroups = shape.groups.slice(0, integerGroupCount);
+  if (!isValidGrouping(integerGroups, shape.separators.slice(0, integerGroupCount - 1))) {
+    return false;
+  }
+
   if (hasShortFraction(shape)) {
     return true;
   }

@@ -1,3 +1,4 @@
+import { CURRENCY_MARKER_PATTERN } from './currencies';
 import type { MoneyToken } from './money-tokens';
 import type { Span } from './spans';
 
@@ -23,12 +24,15 @@ export interface NonAmount {
 const TIME_PATTERNS = [
   /\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|h)?(?![\p{L}\p{N}])/giu,
   /\b\d{1,2}\s*(?:[ap]\.?m\.?|o'?clock)(?![\p{L}])/giu,
-  // "see you at 8": a bare hour after a time preposition, with no currency, fraction or multiplier after it.
-  /(?<=\b(?:at|around|by|until|till)\s+)(?:[01]?\d|2[0-4])(?![\p{N}]|[.,]\d|\s*(?:\p{Sc}|k\b|%|[\p{L}]))/giu,
+  // "see you at 8": a bare hour after a time preposition, unless a currency, fraction or multiplier follows.
+  new RegExp(
+    `(?<=\\b(?:at|around|by|until|till)\\s+)(?:[01]?\\d|2[0-4])(?![\\p{N}]|[.,]\\d|\\s*(?:\\p{Sc}|k\\b|%|(?:${CURRENCY_MARKER_PATTERN})(?!\\p{L})))`,
+    'giu',
+  ),
 ];
 
 /**
- * Clock times such as `12:30`, `5pm`, `7.30 am`, `9 o'clock` and the hour in "see you at 8".
+ * Finds clock times such as `12:30`, `5pm`, `7.30 am`, `9 o'clock` and the hour in "see you at 8".
  * A bare `12.30` is left to the amount scanner.
  */
 export function findTimeSpans(text: string): Span[] {
@@ -55,7 +59,7 @@ const PHONE_PATTERNS: ReadonlyArray<{ pattern: RegExp; minimumDigits: number }> 
   { pattern: /(?<![\p{L}\p{N}.,])0\d{1,4}(?:[\s-]\d{2,4}){2,3}(?![\p{N}]|[.,]\d)/gu, minimumDigits: 9 },
 ];
 
-/** Phone numbers such as `+1 555 123 4567`, `(555) 123-4567` and `0912 345 678`. */
+/** Finds phone numbers such as `+1 555 123 4567`, `(555) 123-4567` and `0912 345 678`. */
 export function findPhoneSpans(text: string): Span[] {
   const spans: Span[] = [];
   for (const { pattern, minimumDigits } of PHONE_PATTERNS) {

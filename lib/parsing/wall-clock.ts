@@ -88,9 +88,9 @@ function daysInMonth(year: number, month: number): number {
 /**
  * Converts a local wall-clock time such as `2026-03-18T12:00:00` in `timeZone` to the instant it names.
  *
- * Around daylight-saving changes it follows the `compatible` rule of Temporal and of most calendars:
- * a time repeated by a backward change resolves to the earlier instant, and a time skipped by a forward
- * change moves forward by the length of the gap (02:30 on a spring-forward night becomes 03:30).
+ * Around daylight-saving changes it resolves like Temporal's `compatible` option and the local-time `Date`
+ * constructor. A time repeated by a backward change resolves to the earlier instant. A time skipped by a
+ * forward change moves forward by the length of the gap, so 02:30 on a spring-forward night becomes 03:30.
  *
  * @throws InvalidWallClockTimeError when the text is malformed, carries an offset or names no real date.
  * @throws InvalidTimeZoneError when `Intl` does not know the zone.

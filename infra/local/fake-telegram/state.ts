@@ -104,7 +104,8 @@ export class FakeState {
   /** Stores the chat, user message and callback query id that an update contains. */
   rememberUpdate(update: Update, now: number): void {
     const message = update.message ?? update.edited_message ?? update.channel_post;
-    if (message !== undefined) {
+    // Replays and tests also pass malformed updates, which Telegram would never send: skip what is not a message.
+    if (message !== undefined && typeof message.chat?.id === 'number' && typeof message.message_id === 'number') {
       const record = this.chatById(message.chat.id);
       record.chat = message.chat;
       record.lastMessageId = Math.max(record.lastMessageId, message.message_id);
@@ -121,7 +122,7 @@ export class FakeState {
       });
     }
 
-    if (update.callback_query !== undefined) {
+    if (typeof update.callback_query?.id === 'string') {
       this.registerCallbackQuery(update.callback_query.id, now);
     }
   }
