@@ -4,7 +4,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ProcessorConfig } from '../../lib/config';
-import { createProcessorDependencies, type ProcessorDependencyOverrides } from '../../lib/processor/create-dependencies';
+import {
+  createProcessorDependencies,
+  type ProcessorDependencyOverrides,
+} from '../../lib/processor/create-dependencies';
 import { processInboundRecord } from '../../lib/processor/process-record';
 
 /** Time kept free at the end of an invocation for the batch response, in milliseconds. */
@@ -22,7 +25,8 @@ export interface ProcessorHandlerOverrides extends ProcessorDependencyOverrides 
 export function createProcessorHandler(config: ProcessorConfig, overrides: ProcessorHandlerOverrides = {}) {
   const logger = overrides.logger ?? new Logger({ serviceName: 'message-processor' });
   let invocation: Context | undefined;
-  const budgetMs = () => Math.max(0, (invocation?.getRemainingTimeInMillis() ?? 0) - END_OF_INVOCATION_RESERVE_MS);
+  const budgetMs = () =>
+    Math.max(0, (invocation?.getRemainingTimeInMillis() ?? 0) - END_OF_INVOCATION_RESERVE_MS);
   const dependencies = createProcessorDependencies(config, logger, budgetMs, overrides);
 
   return middy<SQSEvent, SQSBatchResponse>()
@@ -31,10 +35,15 @@ export function createProcessorHandler(config: ProcessorConfig, overrides: Proce
       invocation = context;
       const processor = new SqsFifoPartialProcessorAsync();
 
-      return processPartialResponse(event, (record: SQSRecord) => processInboundRecord(record, dependencies), processor, {
-        context,
-        skipGroupOnError: true,
-        throwOnFullBatchFailure: false,
-      });
+      return processPartialResponse(
+        event,
+        (record: SQSRecord) => processInboundRecord(record, dependencies),
+        processor,
+        {
+          context,
+          skipGroupOnError: true,
+          throwOnFullBatchFailure: false,
+        },
+      );
     });
 }

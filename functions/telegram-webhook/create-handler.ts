@@ -15,7 +15,10 @@ export interface TelegramWebhookHandlerOverrides {
 }
 
 /** Wires the Telegram webhook function: Powertools logging through middy, then one call into lib/. */
-export function createTelegramWebhookHandler(config: TelegramWebhookConfig, overrides: TelegramWebhookHandlerOverrides = {}) {
+export function createTelegramWebhookHandler(
+  config: TelegramWebhookConfig,
+  overrides: TelegramWebhookHandlerOverrides = {},
+) {
   const logger = overrides.logger ?? new Logger({ serviceName: 'telegram-webhook' });
   if (!config.checkSourceIp) {
     logger.warn('Telegram source IP check is off (TELEGRAM_IP_CHECK=false); turn it on outside local use');

@@ -41,7 +41,7 @@ export function startPollingBridge(
 
   const done = (async () => {
     while (running) {
-      let updates;
+      let updates: Awaited<ReturnType<TelegramApiClient['getUpdates']>>;
       try {
         updates = await client.getUpdates({ offset, timeout: LONG_POLL_SECONDS });
       } catch (error) {

@@ -42,6 +42,9 @@ export class RecipientBlockedError extends Error {
     readonly chatId: string,
     options?: { cause: unknown },
   ) {
-    super(`Chat ${chatId} blocked the bot; the user is marked inactive and the message is not resent.`, options);
+    super(
+      `Chat ${chatId} blocked the bot; the user is marked inactive and the message is not resent.`,
+      options,
+    );
   }
 }

@@ -5,10 +5,32 @@ import Decimal from 'decimal.js';
  * Source: the ISO 4217 list as published by SIX (the currency code maintenance agency).
  */
 const NON_TWO_DECIMAL_EXPONENTS: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0,
-  UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
 };
 
 /** Returns how many minor-unit digits a currency has (2 unless ISO 4217 says otherwise). */
@@ -52,7 +74,9 @@ export function toMinorUnits(amount: string, currency: string): number {
  * @example fromMinorUnits(1250, 'EUR') // '12.50'
  */
 export function fromMinorUnits(minor: number, currency: string): string {
-  return new Decimal(minor).dividedBy(new Decimal(10).pow(currencyExponent(currency))).toFixed(currencyExponent(currency));
+  return new Decimal(minor)
+    .dividedBy(new Decimal(10).pow(currencyExponent(currency)))
+    .toFixed(currencyExponent(currency));
 }
 
 /** Formats minor units for people, for example `12.50 EUR`. */

@@ -5,7 +5,10 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
  * Returns a header value by case-insensitive name. API Gateway HTTP APIs lower-case header names,
  * other callers may not, and repeated headers arrive joined with commas.
  */
-export function getHeader(headers: APIGatewayProxyEventV2['headers'] | undefined, name: string): string | undefined {
+export function getHeader(
+  headers: APIGatewayProxyEventV2['headers'] | undefined,
+  name: string,
+): string | undefined {
   if (headers === undefined || headers === null) {
     return undefined;
   }

@@ -26,8 +26,14 @@ export function parseEnvelope(body: string): InboundEnvelope {
   }
 
   const envelope = value as Partial<InboundEnvelope>;
-  if (envelope?.version !== 1 || envelope.channel !== 'telegram' || !Number.isSafeInteger(envelope.updateId)) {
-    throw new InvalidEnvelopeError('SQS record body is not a version 1 Telegram envelope with an integer updateId.');
+  if (
+    envelope?.version !== 1 ||
+    envelope.channel !== 'telegram' ||
+    !Number.isSafeInteger(envelope.updateId)
+  ) {
+    throw new InvalidEnvelopeError(
+      'SQS record body is not a version 1 Telegram envelope with an integer updateId.',
+    );
   }
   if (typeof envelope.update !== 'object' || envelope.update === null) {
     throw new InvalidEnvelopeError(`Envelope of update ${envelope.updateId} has no update object.`);

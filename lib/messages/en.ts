@@ -30,7 +30,9 @@ export function transactionDetails(transaction: Transaction): string {
     `📅 ${transaction.date}${transaction.description ? ` · ${escapeHtml(transaction.description)}` : ''}`,
   ];
   if (transaction.original !== undefined) {
-    lines.push(`💱 Originally ${escapeHtml(`${transaction.original.amount} ${transaction.original.currency}`)}`);
+    lines.push(
+      `💱 Originally ${escapeHtml(`${transaction.original.amount} ${transaction.original.currency}`)}`,
+    );
   }
 
   return lines.join('\n');

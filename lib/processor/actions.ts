@@ -1,4 +1,4 @@
-import { type Category, CATEGORY_CODES, categoryFromCode } from '../domain/categories';
+import { CATEGORY_CODES, type Category, categoryFromCode } from '../domain/categories';
 
 /** What a button asks the bot to do. */
 export type Action =

@@ -26,7 +26,11 @@ export function monthOf(instant: Date, timeZone: string): MonthRange {
   const month = Number(today.slice(5, 7));
   const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
 
-  return { month: today.slice(0, 7), firstDay: `${today.slice(0, 7)}-01`, lastDay: `${today.slice(0, 7)}-${String(days).padStart(2, '0')}` };
+  return {
+    month: today.slice(0, 7),
+    firstDay: `${today.slice(0, 7)}-01`,
+    lastDay: `${today.slice(0, 7)}-${String(days).padStart(2, '0')}`,
+  };
 }
 
 /** Returns true when `timeZone` is an IANA time zone name this runtime knows. */

@@ -76,4 +76,11 @@ export interface IgnoredEvent {
 }
 
 /** Channel-neutral input of the processor core. */
-export type ChatEvent = TextEvent | CommandEvent | EditedTextEvent | ActionEvent | MediaEvent | MembershipEvent | IgnoredEvent;
+export type ChatEvent =
+  | TextEvent
+  | CommandEvent
+  | EditedTextEvent
+  | ActionEvent
+  | MediaEvent
+  | MembershipEvent
+  | IgnoredEvent;

@@ -23,13 +23,22 @@ export class EventInProgressError extends Error {
  */
 const CLAIM_LEASE_SECONDS = 90;
 
-async function dispatch(event: Exclude<ChatEvent, { type: 'ignored' }>, dependencies: ProcessorDependencies): Promise<void> {
+async function dispatch(
+  event: Exclude<ChatEvent, { type: 'ignored' }>,
+  dependencies: ProcessorDependencies,
+): Promise<void> {
   if (event.type === 'membership') {
-    const user = await dependencies.users.findByIdentity(`${event.sender.channel}:${event.sender.externalId}`);
+    const user = await dependencies.users.findByIdentity(
+      `${event.sender.channel}:${event.sender.externalId}`,
+    );
     if (user !== undefined) {
       await dependencies.users.setStatus(user.userId, event.blocked ? 'inactive' : 'active');
     }
-    dependencies.logger.info('Bot membership changed', { eventKey: event.eventKey, blocked: event.blocked, knownUser: user !== undefined });
+    dependencies.logger.info('Bot membership changed', {
+      eventKey: event.eventKey,
+      blocked: event.blocked,
+      knownUser: user !== undefined,
+    });
     return;
   }
 
@@ -76,7 +85,10 @@ async function dispatch(event: Exclude<ChatEvent, { type: 'ignored' }>, dependen
     }
     // Blocking is permanent until the user writes again: retrying would only fill the dead-letter queue.
     await dependencies.users.setStatus(user.userId, 'inactive');
-    dependencies.logger.info('User blocked the bot; marked inactive', { eventKey: event.eventKey, userId: user.userId });
+    dependencies.logger.info('User blocked the bot; marked inactive', {
+      eventKey: event.eventKey,
+      userId: user.userId,
+    });
   }
 }
 

@@ -17,7 +17,10 @@ export function transactionButtons(transaction: Transaction): ActionButton[][] {
     return [[edit, remove], [category]];
   }
 
-  return [[{ label: buttons.confirm, action: encodeAction({ type: 'confirm', transactionId: id }) }, edit], [remove, category]];
+  return [
+    [{ label: buttons.confirm, action: encodeAction({ type: 'confirm', transactionId: id }) }, edit],
+    [remove, category],
+  ];
 }
 
 /** The 15 categories, two per row, and a button back to the transaction. */
@@ -31,7 +34,9 @@ export function categoryButtons(transaction: Transaction): ActionButton[][] {
       })),
     );
   }
-  rows.push([{ label: buttons.back, action: encodeAction({ type: 'show', transactionId: transaction.transactionId }) }]);
+  rows.push([
+    { label: buttons.back, action: encodeAction({ type: 'show', transactionId: transaction.transactionId }) },
+  ]);
 
   return rows;
 }

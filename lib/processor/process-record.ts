@@ -8,7 +8,10 @@ import { handleEvent } from './handle-event';
  * Processes one SQS record from the inbound queue. Any error fails only this record: SQS delivers it
  * again and, after the queue's receive count, moves it to the dead-letter queue.
  */
-export async function processInboundRecord(record: SQSRecord, dependencies: ProcessorDependencies): Promise<void> {
+export async function processInboundRecord(
+  record: SQSRecord,
+  dependencies: ProcessorDependencies,
+): Promise<void> {
   const logger = dependencies.logger;
   let envelope: InboundEnvelope;
   try {

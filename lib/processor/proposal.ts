@@ -53,7 +53,10 @@ export function proposeTransactions(parse: ParseResult, context: ProposalContext
   const kind: StoredKind | undefined =
     parse.kind === 'none' ? (context.explicit && parse.amount !== null ? 'expense' : undefined) : parse.kind;
   if (kind === undefined) {
-    return { outcome: 'ask', message: { text: parse.amount === null ? en.notATransaction() : en.askForDetails() } };
+    return {
+      outcome: 'ask',
+      message: { text: parse.amount === null ? en.notATransaction() : en.askForDetails() },
+    };
   }
   if (parse.amount === null || (parse.confidence < CONFIRM_THRESHOLD && !context.explicit)) {
     return { outcome: 'ask', message: { text: en.askForDetails() } };

@@ -63,7 +63,12 @@ function otherCurrencies(totals: Map<string, CurrencyTotals>, homeCurrency: stri
 /** Renders /balance: this month's spending and income in the home currency, with the count. */
 export function renderBalance(transactions: Transaction[], month: MonthRange, homeCurrency: string): string {
   const totals = totalsByCurrency(transactions);
-  const home = totals.get(homeCurrency) ?? { spendingMinor: 0, incomeMinor: 0, count: 0, byCategory: new Map() };
+  const home = totals.get(homeCurrency) ?? {
+    spendingMinor: 0,
+    incomeMinor: 0,
+    count: 0,
+    byCategory: new Map(),
+  };
   const pending = transactions.length - counted(transactions).length;
   const lines = [
     `💰 <b>Balance for ${month.month}</b> (${month.firstDay} to ${month.lastDay})`,
@@ -86,7 +91,11 @@ export function renderStats(transactions: Transaction[], month: MonthRange, home
   const home = totals.get(homeCurrency);
   const header = `📊 <b>Spending by category, ${month.month}</b>`;
   if (home === undefined || home.byCategory.size === 0) {
-    return [header, `No spending in ${escapeHtml(homeCurrency)} recorded this month yet.`, ...otherCurrencies(totals, homeCurrency)].join('\n');
+    return [
+      header,
+      `No spending in ${escapeHtml(homeCurrency)} recorded this month yet.`,
+      ...otherCurrencies(totals, homeCurrency),
+    ].join('\n');
   }
 
   const rows = [...home.byCategory.entries()].sort((left, right) => right[1] - left[1]);
@@ -95,5 +104,10 @@ export function renderStats(transactions: Transaction[], month: MonthRange, home
     return `• ${escapeHtml(category)}: ${escapeHtml(formatMoney(minor, homeCurrency))} (${share}%)`;
   });
 
-  return [header, ...lines, `Total: <b>${escapeHtml(formatMoney(home.spendingMinor, homeCurrency))}</b>`, ...otherCurrencies(totals, homeCurrency)].join('\n');
+  return [
+    header,
+    ...lines,
+    `Total: <b>${escapeHtml(formatMoney(home.spendingMinor, homeCurrency))}</b>`,
+    ...otherCurrencies(totals, homeCurrency),
+  ].join('\n');
 }

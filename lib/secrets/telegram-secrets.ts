@@ -36,9 +36,10 @@ export function createTelegramSecretsLoader(
   }
 
   return async () => {
-    const value = (await provider.get(source.secretId, { maxAge: source.maxAgeSeconds, transform: 'json' })) as
-      | Record<string, unknown>
-      | undefined;
+    const value = (await provider.get(source.secretId, {
+      maxAge: source.maxAgeSeconds,
+      transform: 'json',
+    })) as Record<string, unknown> | undefined;
     for (const field of ['botToken', 'webhookSecret']) {
       if (typeof value?.[field] !== 'string' || value[field] === '') {
         throw new TelegramSecretFormatError(source.secretId, field);

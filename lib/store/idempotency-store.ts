@@ -1,4 +1,10 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure, StoreError } from './errors';
 
 /** Outcome of {@link IdempotencyStore.claim}. */
@@ -97,7 +103,8 @@ export class IdempotencyStore {
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { key },
-          UpdateExpression: 'SET #status = :completed, completedAtEpochMs = :now, expiresAtEpochSeconds = :expiry',
+          UpdateExpression:
+            'SET #status = :completed, completedAtEpochMs = :now, expiresAtEpochSeconds = :expiry',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':completed': 'completed',

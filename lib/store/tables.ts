@@ -85,4 +85,9 @@ export const IDEMPOTENCY_TABLE: TableDefinition = {
 };
 
 /** Every table the application uses. */
-export const TABLES: readonly TableDefinition[] = [USERS_TABLE, IDENTITIES_TABLE, TRANSACTIONS_TABLE, IDEMPOTENCY_TABLE];
+export const TABLES: readonly TableDefinition[] = [
+  USERS_TABLE,
+  IDENTITIES_TABLE,
+  TRANSACTIONS_TABLE,
+  IDEMPOTENCY_TABLE,
+];

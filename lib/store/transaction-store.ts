@@ -7,12 +7,23 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Transaction, TransactionSource } from '../domain/transaction';
-import { TRANSACTION_INDEXES } from './tables';
 import { isConditionalCheckFailure, StoreError } from './errors';
+import { TRANSACTION_INDEXES } from './tables';
 
 /** Fields of a transaction that the user can change after it was recorded. */
 export type TransactionChanges = Partial<
-  Pick<Transaction, 'amountMinor' | 'currency' | 'description' | 'merchant' | 'category' | 'status' | 'date' | 'kind' | 'replyMessageId'>
+  Pick<
+    Transaction,
+    | 'amountMinor'
+    | 'currency'
+    | 'description'
+    | 'merchant'
+    | 'category'
+    | 'status'
+    | 'date'
+    | 'kind'
+    | 'replyMessageId'
+  >
 >;
 
 /** Persistence of transactions, behind an interface so the processor can be tested with any store. */
@@ -23,7 +34,11 @@ export interface TransactionStore {
   /** Finds the transaction created from one channel message. */
   findBySource(source: TransactionSource): Promise<Transaction | undefined>;
   /** Applies changes; returns `undefined` when the transaction no longer exists. */
-  update(userId: string, transactionId: string, changes: TransactionChanges): Promise<Transaction | undefined>;
+  update(
+    userId: string,
+    transactionId: string,
+    changes: TransactionChanges,
+  ): Promise<Transaction | undefined>;
   /** Deletes; returns the deleted transaction, or `undefined` when it was already gone. */
   delete(userId: string, transactionId: string): Promise<Transaction | undefined>;
   /** Lists a user's transactions with local dates from `fromDate` to `toDate`, both `YYYY-MM-DD` and inclusive. */
@@ -109,7 +124,11 @@ export class DynamoTransactionStore implements TransactionStore {
     }
   }
 
-  async update(userId: string, transactionId: string, changes: TransactionChanges): Promise<Transaction | undefined> {
+  async update(
+    userId: string,
+    transactionId: string,
+    changes: TransactionChanges,
+  ): Promise<Transaction | undefined> {
     const names: Record<string, string> = { '#updated': 'updatedAtEpochMs' };
     const values: Record<string, unknown> = { ':now': this.#now() };
     const sets = ['#updated = :now'];
@@ -152,7 +171,11 @@ export class DynamoTransactionStore implements TransactionStore {
   async delete(userId: string, transactionId: string): Promise<Transaction | undefined> {
     try {
       const result = await this.#client.send(
-        new DeleteCommand({ TableName: this.#table, Key: { userId, transactionId }, ReturnValues: 'ALL_OLD' }),
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: { userId, transactionId },
+          ReturnValues: 'ALL_OLD',
+        }),
       );
 
       return result.Attributes === undefined ? undefined : toTransaction(result.Attributes);
@@ -171,7 +194,11 @@ export class DynamoTransactionStore implements TransactionStore {
             TableName: this.#table,
             IndexName: TRANSACTION_INDEXES.byDate,
             KeyConditionExpression: 'userId = :user AND dateKey BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':user': userId, ':from': `${fromDate}#`, ':to': `${toDate}#\uffff` },
+            ExpressionAttributeValues: {
+              ':user': userId,
+              ':from': `${fromDate}#`,
+              ':to': `${toDate}#\uffff`,
+            },
             ExclusiveStartKey: startKey,
           }),
         );

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { PendingAction, User } from '../domain/user';
 import { isConditionalCheckFailure, StoreError } from './errors';
 
@@ -109,7 +114,10 @@ export class UserStore {
 
   /** Changes home currency or time zone and marks the settings as chosen. */
   async updateSettings(userId: string, update: UserSettingsUpdate): Promise<User> {
-    const names: Record<string, string> = { '#confirmed': 'settingsConfirmed', '#updated': 'updatedAtEpochMs' };
+    const names: Record<string, string> = {
+      '#confirmed': 'settingsConfirmed',
+      '#updated': 'updatedAtEpochMs',
+    };
     const values: Record<string, unknown> = { ':true': true, ':now': this.#now() };
     const sets = ['#confirmed = :true', '#updated = :now'];
     for (const [field, value] of Object.entries(update)) {
@@ -137,9 +145,14 @@ export class UserStore {
   /** Stores what the bot waits for next from the user, or clears it with `undefined`. */
   async setPendingAction(userId: string, action: PendingAction | undefined): Promise<void> {
     if (action === undefined) {
-      await this.#update(userId, 'REMOVE #pending SET #updated = :now', { '#pending': 'pendingAction', '#updated': 'updatedAtEpochMs' }, {
-        ':now': this.#now(),
-      });
+      await this.#update(
+        userId,
+        'REMOVE #pending SET #updated = :now',
+        { '#pending': 'pendingAction', '#updated': 'updatedAtEpochMs' },
+        {
+          ':now': this.#now(),
+        },
+      );
       return;
     }
 
@@ -178,7 +191,9 @@ export class UserStore {
 
   async #get(table: string, key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
     try {
-      const result = await this.#options.client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+      const result = await this.#options.client.send(
+        new GetCommand({ TableName: table, Key: key, ConsistentRead: true }),
+      );
 
       return result.Item;
     } catch (error) {

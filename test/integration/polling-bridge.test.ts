@@ -1,6 +1,6 @@
-import { TelegramApiClient } from '../../lib/channels/telegram/api-client';
 import { startPollingBridge, WebhookActiveError } from '../../infra/local/polling-bridge';
 import { ANA, textUpdate } from '../../infra/local/update-factory';
+import { TelegramApiClient } from '../../lib/channels/telegram/api-client';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {

@@ -6,12 +6,16 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 function replay(...files: string[]) {
-  const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['infra/local/start.ts', '--replay', ...files], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, TELEGRAM_BOT_TOKEN: '' },
-  });
+  const result = spawnSync(
+    path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+    ['infra/local/start.ts', '--replay', ...files],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, TELEGRAM_BOT_TOKEN: '' },
+    },
+  );
   const lines = result.stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -26,7 +30,13 @@ describe('npm start --replay', () => {
 
     expect(status).toBe(0);
     const transaction = lines.find((line) => line.type === 'transaction');
-    expect(transaction).toMatchObject({ kind: 'expense', amount: '12.50', currency: 'USD', merchant: 'Subway', status: 'saved' });
+    expect(transaction).toMatchObject({
+      kind: 'expense',
+      amount: '12.50',
+      currency: 'USD',
+      merchant: 'Subway',
+      status: 'saved',
+    });
     const reply = lines.find((line) => line.type === 'reply');
     expect(reply?.chat_id).toBe(20000001);
     expect(reply?.buttons).toEqual(['✅ Confirm', '✏️ Edit', '🗑️ Delete', '🏷️ Change category']);

@@ -1,4 +1,4 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createLocalSqsClient } from '../../infra/local/sqs-client';
 import { ANA, callbackUpdate, editedUpdate, newUpdateId, textUpdate } from '../../infra/local/update-factory';
 import type { InboundEnvelope } from '../../lib/inbound/envelope';

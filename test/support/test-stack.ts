@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Update } from '@grammyjs/types';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Transaction } from '../../lib/domain/transaction';
-import type { User } from '../../lib/domain/user';
+import type { Update } from '@grammyjs/types';
 import { startFakeTelegram } from '../../infra/local/fake-telegram/server';
 import type { FakeTelegram } from '../../infra/local/fake-telegram/types';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack';
+import type { Transaction } from '../../lib/domain/transaction';
+import type { User } from '../../lib/domain/user';
 import { CapturingLogger } from './capturing-logger';
 
 /** A local stack with a fake Bot API and captured logs, for one test file. */

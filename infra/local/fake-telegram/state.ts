@@ -105,7 +105,11 @@ export class FakeState {
   rememberUpdate(update: Update, now: number): void {
     const message = update.message ?? update.edited_message ?? update.channel_post;
     // Replays and tests also pass malformed updates, which Telegram would never send: skip what is not a message.
-    if (message !== undefined && typeof message.chat?.id === 'number' && typeof message.message_id === 'number') {
+    if (
+      message !== undefined &&
+      typeof message.chat?.id === 'number' &&
+      typeof message.message_id === 'number'
+    ) {
       const record = this.chatById(message.chat.id);
       record.chat = message.chat;
       record.lastMessageId = Math.max(record.lastMessageId, message.message_id);

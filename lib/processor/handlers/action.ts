@@ -24,7 +24,8 @@ async function applyToTransaction(
         return;
       }
       await reply.acknowledge(event.actionId);
-      const confirmed = (await dependencies.transactions.update(user.userId, id, { status: 'confirmed' })) ?? transaction;
+      const confirmed =
+        (await dependencies.transactions.update(user.userId, id, { status: 'confirmed' })) ?? transaction;
       await reply.edit(event.target, transactionView(confirmed));
       return;
     }
@@ -45,12 +46,20 @@ async function applyToTransaction(
       return;
     case 'choose-category':
       await reply.acknowledge(event.actionId);
-      await reply.edit(event.target, { text: en.chooseCategory(transaction), buttons: categoryButtons(transaction) });
+      await reply.edit(event.target, {
+        text: en.chooseCategory(transaction),
+        buttons: categoryButtons(transaction),
+      });
       return;
     case 'set-category': {
       await reply.acknowledge(event.actionId, action.category);
-      const updated = (await dependencies.transactions.update(user.userId, id, { category: action.category })) ?? transaction;
-      await reply.edit(event.target, { text: transactionView(updated).text, buttons: transactionButtons(updated) });
+      const updated =
+        (await dependencies.transactions.update(user.userId, id, { category: action.category })) ??
+        transaction;
+      await reply.edit(event.target, {
+        text: transactionView(updated).text,
+        buttons: transactionButtons(updated),
+      });
       return;
     }
     case 'show':

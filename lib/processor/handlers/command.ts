@@ -43,7 +43,11 @@ async function settings(event: CommandEvent, context: HandlerContext): Promise<v
 
 async function monthTransactions(context: HandlerContext) {
   const month = monthOf(new Date(context.dependencies.now()), context.user.timeZone);
-  const transactions = await context.dependencies.transactions.listByDate(context.user.userId, month.firstDay, month.lastDay);
+  const transactions = await context.dependencies.transactions.listByDate(
+    context.user.userId,
+    month.firstDay,
+    month.lastDay,
+  );
 
   return { month, transactions };
 }

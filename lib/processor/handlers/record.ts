@@ -63,7 +63,9 @@ export async function recordFromText(
     });
     const sent = await reply.send(event.chatId, transactionView(transaction));
     if (sent !== undefined) {
-      await dependencies.transactions.update(user.userId, transaction.transactionId, { replyMessageId: sent.messageId });
+      await dependencies.transactions.update(user.userId, transaction.transactionId, {
+        replyMessageId: sent.messageId,
+      });
     }
   }
 }

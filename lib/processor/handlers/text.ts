@@ -16,7 +16,11 @@ const MAX_DESCRIPTION_LENGTH = 200;
  * Turns a correction such as `15.20`, `15.20 EUR` or `lunch with Ana` into changes: an amount replaces the
  * amount (and the currency when one is named), words replace the description.
  */
-function correctionChanges(text: string, transaction: Transaction, context: HandlerContext): TransactionChanges | undefined {
+function correctionChanges(
+  text: string,
+  transaction: Transaction,
+  context: HandlerContext,
+): TransactionChanges | undefined {
   const parse = parseMessage(text, {
     referenceTime: new Date(context.dependencies.now()),
     timeZone: context.user.timeZone,
@@ -74,10 +78,18 @@ async function applyPendingEdit(event: TextEvent, context: HandlerContext): Prom
     return true;
   }
 
-  dependencies.logger.info('Corrected transaction', { eventKey: event.eventKey, transactionId: updated.transactionId });
-  const sent = await reply.send(event.chatId, { text: en.updated(updated), buttons: transactionButtons(updated) });
+  dependencies.logger.info('Corrected transaction', {
+    eventKey: event.eventKey,
+    transactionId: updated.transactionId,
+  });
+  const sent = await reply.send(event.chatId, {
+    text: en.updated(updated),
+    buttons: transactionButtons(updated),
+  });
   if (sent !== undefined) {
-    await dependencies.transactions.update(user.userId, updated.transactionId, { replyMessageId: sent.messageId });
+    await dependencies.transactions.update(user.userId, updated.transactionId, {
+      replyMessageId: sent.messageId,
+    });
   }
 
   return true;
