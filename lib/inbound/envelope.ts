@@ -11,6 +11,19 @@ export interface InboundEnvelope {
   update: Update;
 }
 
+/**
+ * Serializes an envelope as pure ASCII JSON: every character above U+007E becomes a `\uXXXX` escape.
+ * SQS rejects message bodies with characters outside its allowed Unicode ranges, and emulators disagree
+ * with AWS about characters beyond the Basic Multilingual Plane (emoji), so an escaped body passes
+ * everywhere. `JSON.parse` restores the original text.
+ */
+export function serializeEnvelope(envelope: InboundEnvelope): string {
+  return JSON.stringify(envelope).replace(
+    /[\u007f-\uffff]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Raised when an SQS record body is not an {@link InboundEnvelope}. Such a record can never succeed. */
 export class InvalidEnvelopeError extends Error {
   override readonly name = 'InvalidEnvelopeError';

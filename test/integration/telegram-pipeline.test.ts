@@ -1,7 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createLocalSqsClient } from '../../infra/local/sqs-client';
 import { ANA, callbackUpdate, editedUpdate, newUpdateId, textUpdate } from '../../infra/local/update-factory';
-import type { InboundEnvelope } from '../../lib/inbound/envelope';
+import { type InboundEnvelope, serializeEnvelope } from '../../lib/inbound/envelope';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 const CHAT = ANA.id;
@@ -103,7 +103,7 @@ describe('Telegram pipeline', () => {
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: harness.stack.resources.inboundQueueUrl,
-        MessageBody: JSON.stringify(envelope),
+        MessageBody: serializeEnvelope(envelope),
         MessageGroupId: String(CHAT),
         MessageDeduplicationId: `${update.update_id}-after-window`,
       }),

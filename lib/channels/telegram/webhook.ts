@@ -3,7 +3,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { getHeader, rawBody, secretsEqual } from '../../http/request';
 import { jsonResponse } from '../../http/response';
-import type { InboundEnvelope } from '../../inbound/envelope';
+import { type InboundEnvelope, serializeEnvelope } from '../../inbound/envelope';
 import type { TelegramSecretsLoader } from '../../secrets/telegram-secrets';
 import { isTelegramSourceIp } from './source-ip';
 import { checkTelegramUpdate } from './update-shape';
@@ -104,7 +104,7 @@ export async function handleTelegramWebhook(
     await dependencies.sqs.send(
       new SendMessageCommand({
         QueueUrl: dependencies.inboundQueueUrl,
-        MessageBody: JSON.stringify(envelope),
+        MessageBody: serializeEnvelope(envelope),
         MessageGroupId: check.groupId,
         MessageDeduplicationId: String(check.updateId),
       }),

@@ -1,0 +1,56 @@
+import {
+  type InboundEnvelope,
+  InvalidEnvelopeError,
+  parseEnvelope,
+  serializeEnvelope,
+} from '../../../lib/inbound/envelope';
+
+function envelopeWithText(text: string): InboundEnvelope {
+  return {
+    version: 1,
+    channel: 'telegram',
+    updateId: 42,
+    receivedAtEpochMs: 1_700_000_000_000,
+    update: {
+      update_id: 42,
+      message: { message_id: 1, date: 1, chat: { id: 7, type: 'private', first_name: 'Ana' }, text },
+    } as InboundEnvelope['update'],
+  };
+}
+
+describe('serializeEnvelope', () => {
+  it.each([
+    ['emoji', '🍕🍕 pizza 12.40'],
+    ['accents', 'café 3,20 €'],
+    ['narrow no-break space', '4\u202f500,00 €'],
+    ['control characters', 'tab\tnull\u0000'],
+    ['a lone surrogate', 'broken \ud83c text'],
+  ])('writes ASCII only for %s', (_name, text) => {
+    const body = serializeEnvelope(envelopeWithText(text));
+
+    expect(/^[\x20-\x7e]*$/.test(body)).toBe(true);
+  });
+
+  it.each([
+    ['emoji', '🍕🍕 pizza 12.40'],
+    ['accents', 'café 3,20 €'],
+    ['a lone surrogate', 'broken \ud83c text'],
+  ])('round-trips %s exactly', (_name, text) => {
+    const envelope = envelopeWithText(text);
+
+    const parsed = parseEnvelope(serializeEnvelope(envelope));
+
+    expect(parsed).toEqual(envelope);
+  });
+});
+
+describe('parseEnvelope', () => {
+  it.each([
+    ['not JSON', '{"version":'],
+    ['a wrong version', '{"version":2,"channel":"telegram","updateId":1,"update":{}}'],
+    ['a fractional update id', '{"version":1,"channel":"telegram","updateId":1.5,"update":{}}'],
+    ['no update', '{"version":1,"channel":"telegram","updateId":1}'],
+  ])('rejects %s', (_name, body) => {
+    expect(() => parseEnvelope(body)).toThrow(InvalidEnvelopeError);
+  });
+});
