@@ -110,6 +110,9 @@ function checkChatMemberUpdate(value: unknown): string | undefined {
   ) {
     return 'my_chat_member must have new_chat_member with a status';
   }
+  if (!isObject(value.from) || !isInteger(value.from.id)) {
+    return 'my_chat_member.from must be an object with an integer id';
+  }
 
   return checkChat(value.chat);
 }
