@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { FUNCTION_ENTRIES } from '../infra/definitions';
+import { ESM_REQUIRE_BANNER } from '../infra/stack/application-function';
 import { summarize, type TimingSummary } from './stats';
 
 /** Size and cold start of one function bundle. */
@@ -51,7 +52,7 @@ function timeProcess(script: string, runs: number): { process: number[]; import:
 }
 
 /**
- * Bundles each function as the CDK stack does (esbuild, ESM, minified, AWS SDK v3 left to the runtime),
+ * Bundles each function as the CDK stack does (esbuild, ESM, minified, AWS SDK bundled),
  * then measures bundle size and cold import time against an empty Node process.
  */
 export async function benchBundles(
@@ -73,7 +74,6 @@ export async function benchBundles(
       format: 'esm',
       minify: true,
       mainFields: ['module', 'main'],
-      external: ['@aws-sdk/*'],
       banner: {
         js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },

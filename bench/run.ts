@@ -40,7 +40,7 @@ try {
   console.log('');
 
   console.log(
-    `Function bundles (esbuild, ESM, minified, AWS SDK external; ${PROCESS_RUNS} fresh processes each)`,
+    `Function bundles (esbuild, ESM, minified, AWS SDK bundled as the stack does; ${PROCESS_RUNS} fresh processes each)`,
   );
   const { empty, bundles } = await benchBundles(PROCESS_RUNS);
   console.log(`Empty Node process: median ${ms(empty.medianMs)}, p95 ${ms(empty.p95Ms)}`);

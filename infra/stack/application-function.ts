@@ -52,7 +52,7 @@ export interface ApplicationFunctionProps {
 
 // esbuild's ESM output has no `require`, but CommonJS dependencies bundled into it still call
 // require() for Node built-ins. The banner defines one before any bundled code runs.
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire as topLevelCreateRequire } from 'node:module'; " +
   'const require = topLevelCreateRequire(import.meta.url);';
 
