@@ -74,9 +74,7 @@ export async function benchBundles(
       format: 'esm',
       minify: true,
       mainFields: ['module', 'main'],
-      banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      banner: { js: ESM_REQUIRE_BANNER },
       logLevel: 'silent',
     });
     const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`;

@@ -4,7 +4,7 @@
  * recorded in docs/benchmarks.md.
  */
 import { cpus } from 'node:os';
-import { startEmulators } from '../infra/local/emulators';
+import { pointSdkAtEmulators, startEmulators } from '../infra/local/emulators';
 import { benchBundles } from './bundles';
 import { ms } from './stats';
 import { benchWebhook } from './webhook';
@@ -13,11 +13,7 @@ const WEBHOOK_ITERATIONS = Number(process.env.BENCH_WEBHOOK_ITERATIONS ?? 500);
 const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 15);
 
 const emulators = await startEmulators();
-process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.endpoints.dynamodb;
-process.env.AWS_ENDPOINT_URL_SQS = emulators.endpoints.sqs;
-process.env.AWS_REGION ??= 'us-east-1';
-process.env.AWS_ACCESS_KEY_ID = 'local';
-process.env.AWS_SECRET_ACCESS_KEY = 'local';
+pointSdkAtEmulators(emulators.endpoints);
 
 try {
   console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);

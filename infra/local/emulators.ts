@@ -17,6 +17,18 @@ export interface Emulators {
   stop(): Promise<void>;
 }
 
+/**
+ * Points this process's AWS SDK clients at the emulators through the SDK's standard endpoint variables,
+ * with placeholder credentials that the emulators accept.
+ */
+export function pointSdkAtEmulators(endpoints: EmulatorEndpoints): void {
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
+  process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
+  process.env.AWS_REGION ??= 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID = 'local';
+  process.env.AWS_SECRET_ACCESS_KEY = 'local';
+}
+
 /** Raised when an emulator does not start. */
 export class EmulatorStartError extends Error {
   override readonly name = 'EmulatorStartError';

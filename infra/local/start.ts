@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { TelegramApiClient } from '../../lib/channels/telegram/api-client';
-import { startEmulators } from './emulators';
+import { pointSdkAtEmulators, startEmulators } from './emulators';
 import { startFakeTelegram } from './fake-telegram/server';
 import { startPollingBridge } from './polling-bridge';
 import { readUpdateFiles, replayUpdates, retimeUpdates } from './replay';
@@ -70,11 +70,7 @@ const realBotToken = values.replay ? undefined : process.env.TELEGRAM_BOT_TOKEN?
 
 info('Starting DynamoDB Local and the SQS emulator…');
 const emulators = await startEmulators();
-process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.endpoints.dynamodb;
-process.env.AWS_ENDPOINT_URL_SQS = emulators.endpoints.sqs;
-process.env.AWS_REGION ??= 'us-east-1';
-process.env.AWS_ACCESS_KEY_ID = 'local';
-process.env.AWS_SECRET_ACCESS_KEY = 'local';
+pointSdkAtEmulators(emulators.endpoints);
 
 const fake = realBotToken === undefined ? await startFakeTelegram() : undefined;
 const telegramApiBaseUrl = fake?.url ?? process.env.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org';
