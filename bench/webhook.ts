@@ -74,7 +74,7 @@ export async function benchWebhook(iterations: number): Promise<WebhookBenchResu
     const result = await handler(webhookEvent(body), context);
     const handlerMs = performance.now() - started;
     if (result.statusCode !== 200) {
-      throw new Error(`Webhook answered ${result.statusCode} during the benchmark: ${result.body}`);
+      throw new Error(`Webhook returned ${result.statusCode} during the benchmark: ${result.body}`);
     }
 
     started = performance.now();

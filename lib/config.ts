@@ -94,7 +94,7 @@ function url(env: Env, name: string, fallback: string): string {
 }
 
 /**
- * Where the Telegram bot token and webhook secret come from: a Secrets Manager secret on AWS
+ * Source of the Telegram bot token and webhook secret: a Secrets Manager secret on AWS
  * (a JSON object with `botToken` and `webhookSecret`), or plain variables on the local stack.
  */
 export type TelegramSecretSource =

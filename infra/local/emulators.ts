@@ -88,7 +88,7 @@ async function waitForDynamoDb(endpoint: string, child: ChildProcess): Promise<v
   }
 
   throw new EmulatorStartError(
-    `DynamoDB Local did not answer at ${endpoint} within ${DYNAMODB_READY_TIMEOUT_MS} ms.`,
+    `DynamoDB Local did not respond at ${endpoint} within ${DYNAMODB_READY_TIMEOUT_MS} ms; check that port and the java process.`,
   );
 }
 

@@ -38,6 +38,14 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
+function encodedBody(body: Buffer, textual: boolean): string | undefined {
+  if (body.length === 0) {
+    return undefined;
+  }
+
+  return textual ? body.toString('utf8') : body.toString('base64');
+}
+
 /**
  * Builds an API Gateway HTTP API payload 2.0 event as AWS does: lower-cased header names, repeated headers
  * joined with commas, the client address in `requestContext.http.sourceIp`, and a base64 body unless the
@@ -88,7 +96,7 @@ export function toHttpApiEvent(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
+    body: encodedBody(body, textual),
     isBase64Encoded: body.length > 0 && !textual,
   };
 }
@@ -111,7 +119,7 @@ export async function startLocalGateway(routes: GatewayRoute[], port = 0): Promi
       response.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
       response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
     } catch {
-      // API Gateway answers an unhandled function error with this body.
+      // API Gateway returns this body for an unhandled function error.
       response.writeHead(500, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ message: 'Internal Server Error' }));
     }

@@ -29,7 +29,7 @@ export interface PollingBridge {
 /**
  * Long-polls the Bot API with getUpdates and posts each update to the local webhook, so a developer can
  * chat with a real bot without deploying. An update is confirmed to Telegram (offset) only once the local
- * webhook answered it with a status other than 5xx, so nothing is lost while the stack restarts.
+ * webhook returned a status other than 5xx for it, so nothing is lost while the stack restarts.
  */
 export function startPollingBridge(
   client: TelegramApiClient,

@@ -29,7 +29,7 @@ export class ReplayInputError extends Error {
   override readonly name = 'ReplayInputError';
 }
 
-/** Reads update files: each holds one update, a JSON array of them, or `{ "deliveries": [...] }`. */
+/** Reads update files: each contains one update, a JSON array of them, or `{ "deliveries": [...] }`. */
 export async function readUpdateFiles(files: string[]): Promise<Update[]> {
   const updates: Update[] = [];
   for (const file of files) {

@@ -59,8 +59,8 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
 
 /**
  * Feeds SQS batches to a handler with the semantics of a Lambda SQS event source with
- * ReportBatchItemFailures: records the handler reports as failed, and every record of a batch whose
- * handler throws, stay on the queue and come back after the visibility timeout; the rest are deleted.
+ * ReportBatchItemFailures. Records that the handler reports as failed stay on the queue and come back after
+ * the visibility timeout, and so does the whole batch when the handler throws. The rest are deleted.
  * The queue's redrive policy moves a record to the dead-letter queue after its receive count.
  */
 export function startSqsPoller(options: SqsPollerOptions): SqsPoller {

@@ -86,9 +86,9 @@ async function queueCounts(sqs: SQSClient, queueUrl: string): Promise<{ visible:
 }
 
 /**
- * Runs the product on one machine: provisions tables and queues on the emulators named by the
- * `AWS_ENDPOINT_URL_*` variables, serves the webhook function behind a local HTTP API on 127.0.0.1 and
- * feeds the inbound queue to the processor the way the Lambda event source does.
+ * Runs the product on one machine. It provisions tables and queues on the emulators named by the
+ * `AWS_ENDPOINT_URL_*` variables and serves the webhook function behind a local HTTP API on 127.0.0.1.
+ * It then feeds the inbound queue to the processor the way the Lambda event source does.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const sqs = createLocalSqsClient();

@@ -1,6 +1,6 @@
 /**
  * What the processor core needs from a chat channel. The core builds channel-neutral messages and
- * never sees Bot API or Graph API types.
+ * never handles Bot API or Graph API types.
  */
 
 /** A button that sends `action` back to the bot when pressed. */

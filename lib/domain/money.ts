@@ -33,7 +33,7 @@ const NON_TWO_DECIMAL_EXPONENTS: Readonly<Record<string, number>> = {
   UYW: 4,
 };
 
-/** Returns how many minor-unit digits a currency has (2 unless ISO 4217 says otherwise). */
+/** Returns how many minor-unit digits a currency has (2 unless ISO 4217 sets another exponent). */
 export function currencyExponent(currency: string): number {
   return NON_TWO_DECIMAL_EXPONENTS[currency.toUpperCase()] ?? 2;
 }

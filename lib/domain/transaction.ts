@@ -11,7 +11,7 @@ export type StoredKind = 'expense' | 'income' | 'refund';
  */
 export type TransactionStatus = 'saved' | 'pending' | 'confirmed';
 
-/** Where a transaction came from, so an edited message updates it. */
+/** Origin of a transaction: the channel message it was recorded from, so an edit of it updates it. */
 export interface TransactionSource {
   channel: Channel;
   chatId: string;

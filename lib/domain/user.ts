@@ -1,7 +1,7 @@
 /** A chat channel the bot is reachable on. */
 export type Channel = 'telegram';
 
-/** What the bot waits for from the user after a button press, such as a corrected amount. */
+/** Input the bot expects next from the user after a button press, such as a corrected amount. */
 export interface PendingAction {
   type: 'edit-transaction';
   transactionId: string;

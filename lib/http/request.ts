@@ -13,9 +13,9 @@ export function getHeader(
     return undefined;
   }
 
-  const wanted = name.toLowerCase();
+  const expected = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === wanted) {
+    if (key.toLowerCase() === expected) {
       return value;
     }
   }

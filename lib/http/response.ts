@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
-/** Builds a JSON response. Bodies of 4xx responses say why; 5xx bodies stay generic. */
+/** Builds a JSON response. A 4xx body gives the reason, and a 5xx body stays generic. */
 export function jsonResponse(
   statusCode: number,
   body: Record<string, unknown>,

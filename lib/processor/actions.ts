@@ -1,6 +1,6 @@
 import { CATEGORY_CODES, type Category, categoryFromCode } from '../domain/categories';
 
-/** What a button asks the bot to do. */
+/** Action requested by a button press. */
 export type Action =
   | { type: 'confirm' | 'edit' | 'delete' | 'choose-category' | 'show'; transactionId: string }
   | { type: 'set-category'; transactionId: string; category: Category }

@@ -19,7 +19,7 @@ export interface MonthRange {
   lastDay: string;
 }
 
-/** Returns the month containing `instant` in `timeZone`, so a user in Tokyo sees their own month. */
+/** Returns the month containing `instant` in `timeZone`, so totals follow the user's own calendar. */
 export function monthOf(instant: Date, timeZone: string): MonthRange {
   const today = localDate(instant, timeZone);
   const year = Number(today.slice(0, 4));
@@ -33,7 +33,7 @@ export function monthOf(instant: Date, timeZone: string): MonthRange {
   };
 }
 
-/** Returns true when `timeZone` is an IANA time zone name this runtime knows. */
+/** Returns true when `timeZone` is an IANA time zone name this runtime supports. */
 export function isTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone });

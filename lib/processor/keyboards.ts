@@ -23,7 +23,7 @@ export function transactionButtons(transaction: Transaction): ActionButton[][] {
   ];
 }
 
-/** The 15 categories, two per row, and a button back to the transaction. */
+/** Builds the category keyboard: the 15 categories two per row, then a button back to the transaction. */
 export function categoryButtons(transaction: Transaction): ActionButton[][] {
   const rows: ActionButton[][] = [];
   for (let index = 0; index < CATEGORIES.length; index += 2) {

@@ -8,10 +8,10 @@ import type { ParseResult } from '../parsing/types';
 
 /** Above this confidence a parsed transaction is saved at once. */
 export const SAVE_THRESHOLD = 0.7;
-/** From this confidence up to {@link SAVE_THRESHOLD} the bot proposes the transaction and asks to confirm. */
+/** From this confidence up to {@link SAVE_THRESHOLD} the bot proposes the transaction and requests confirmation. */
 export const CONFIRM_THRESHOLD = 0.4;
 
-/** What to do with a parsed message. */
+/** Decision for a parsed message: request details, or record transactions. */
 export type Proposal =
   | { outcome: 'ask'; message: OutgoingMessage }
   | { outcome: 'record'; transactions: Transaction[] };
@@ -24,7 +24,7 @@ export interface ProposalContext {
   source: TransactionSource;
   nowMs: number;
   /**
-   * Whether the user said explicitly that this is a transaction (`/add`), so a message with a clear
+   * Whether the user marked the message as a transaction with `/add`, so a message with a clear
    * amount and currency is saved even when the category is unknown.
    */
   explicit: boolean;
@@ -50,8 +50,13 @@ function statusFor(confidence: number, explicit: boolean): TransactionStatus {
  * own proposal.
  */
 export function proposeTransactions(parse: ParseResult, context: ProposalContext): Proposal {
-  const kind: StoredKind | undefined =
-    parse.kind === 'none' ? (context.explicit && parse.amount !== null ? 'expense' : undefined) : parse.kind;
+  let kind: StoredKind | undefined;
+  if (parse.kind !== 'none') {
+    kind = parse.kind;
+  } else if (context.explicit && parse.amount !== null) {
+    // `/add 12 stuff` is a transaction even when the words alone do not say so.
+    kind = 'expense';
+  }
   if (kind === undefined) {
     return {
       outcome: 'ask',

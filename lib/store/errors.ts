@@ -1,4 +1,4 @@
-/** Raised when a DynamoDB call of a store fails; `cause` holds the SDK error. */
+/** Raised when a DynamoDB call of a store fails. `cause` contains the SDK error. */
 export class StoreError extends Error {
   override readonly name = 'StoreError';
 

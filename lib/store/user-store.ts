@@ -8,7 +8,7 @@ import {
 import type { PendingAction, User } from '../domain/user';
 import { isConditionalCheckFailure, StoreError } from './errors';
 
-/** What is known about a person on first contact. */
+/** Profile of a person on first contact. */
 export interface NewUserProfile {
   /** Channel identity, for example `telegram:11110001`. */
   identity: string;

@@ -18,7 +18,7 @@ function repliesTo(harness: TestStack, chatId: number) {
   );
 }
 
-/** Updates that broke other bots: every one is accepted, answered as designed, and nothing is dead-lettered. */
+/** Updates that broke other bots: each is accepted and handled as designed, and nothing is dead-lettered. */
 describe('Telegram hard cases', () => {
   let harness: TestStack;
 

@@ -4,7 +4,7 @@ import { RecipientBlockedError } from '../channel';
 import type { TelegramApiClient } from './api-client';
 import { TelegramBlockedError, TelegramRequestError } from './errors';
 
-/** Whether an edit failed because the message is gone or can no longer be edited. */
+/** Returns true when an edit failed because the message is gone or can no longer be edited. */
 function isUneditable(error: unknown): boolean {
   return (
     error instanceof TelegramRequestError &&
@@ -25,8 +25,8 @@ function keyboard(buttons: ActionButton[][] | undefined): InlineKeyboardMarkup |
 }
 
 /**
- * {@link ChatChannel} on the Telegram Bot API. Messages are sent as HTML. A 429 is waited out only while
- * it fits `budgetMs()`, the time left in the invocation; a longer one fails the record so SQS retries it later.
+ * {@link ChatChannel} on the Telegram Bot API, sending HTML messages. The client waits out a 429 only when
+ * it fits `budgetMs()`, the time left in the invocation. A longer wait fails the record, so SQS retries it later.
  */
 export class TelegramChannel implements ChatChannel {
   constructor(

@@ -52,7 +52,7 @@ async function monthTransactions(context: HandlerContext) {
   return { month, transactions };
 }
 
-/** Handles /start, /help, /add, /balance, /stats, /settings and answers unknown commands with a pointer to /help. */
+/** Handles /start, /help, /add, /balance, /stats, /settings and replies to unknown commands with a pointer to /help. */
 export async function handleCommand(event: CommandEvent, context: HandlerContext): Promise<void> {
   const { reply, user } = context;
   switch (event.command) {

@@ -2,7 +2,7 @@ import type { User } from '../../domain/user';
 import type { ProcessorDependencies } from '../dependencies';
 import type { ReplySession } from '../reply-session';
 
-/** What every event handler receives. */
+/** Arguments of every event handler. */
 export interface HandlerContext {
   dependencies: ProcessorDependencies;
   reply: ReplySession;

@@ -20,7 +20,7 @@ export function transactionView(transaction: Transaction) {
 
 /**
  * Parses a message, stores the transactions it describes (saved or pending confirmation) and replies
- * with each one, or asks for what is missing.
+ * with each one, or requests the missing details.
  */
 export async function recordFromText(
   event: Pick<TextEvent, 'eventKey' | 'chatId' | 'messageId' | 'sentAt' | 'sender'>,

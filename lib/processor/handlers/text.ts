@@ -9,7 +9,7 @@ import { transactionButtons } from '../keyboards';
 import type { HandlerContext } from './context';
 import { recordFromText, transactionView } from './record';
 
-/** Longest description kept from a correction, in characters. */
+/** Maximum length of a description taken from a correction, in characters. */
 const MAX_DESCRIPTION_LENGTH = 200;
 
 /**
