@@ -24,6 +24,7 @@ const HANDLER_ENVIRONMENT = {
   IDENTITIES_TABLE: 'identities',
   TRANSACTIONS_TABLE: 'transactions',
   IDEMPOTENCY_TABLE: 'idempotency',
+  RESILIENCE_TABLE: 'resilience',
   TELEGRAM_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bench',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',

@@ -149,6 +149,7 @@ export interface TableNames {
   identities: string;
   transactions: string;
   idempotency: string;
+  resilience: string;
 }
 
 function tableNames(env: Env): TableNames {
@@ -157,6 +158,7 @@ function tableNames(env: Env): TableNames {
     identities: required(env, 'IDENTITIES_TABLE'),
     transactions: required(env, 'TRANSACTIONS_TABLE'),
     idempotency: required(env, 'IDEMPOTENCY_TABLE'),
+    resilience: required(env, 'RESILIENCE_TABLE'),
   };
 }
 

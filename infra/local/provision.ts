@@ -125,6 +125,7 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
       identities: tableName('identities'),
       transactions: tableName('transactions'),
       idempotency: tableName('idempotency'),
+      resilience: tableName('resilience'),
     },
     inboundQueueUrl: inbound.QueueUrl!,
     deadLetterQueueUrl: deadLetter.QueueUrl!,

@@ -105,6 +105,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     IDENTITIES_TABLE: resources.tables.identities,
     TRANSACTIONS_TABLE: resources.tables.transactions,
     IDEMPOTENCY_TABLE: resources.tables.idempotency,
+    RESILIENCE_TABLE: resources.tables.resilience,
     TELEGRAM_BOT_TOKEN: options.botToken,
     TELEGRAM_WEBHOOK_SECRET: webhookSecret,
     TELEGRAM_API_BASE_URL: options.telegramApiBaseUrl,

@@ -15,6 +15,7 @@ const TABLE_ENVIRONMENT: Record<TableId, string> = {
   identities: 'IDENTITIES_TABLE',
   transactions: 'TRANSACTIONS_TABLE',
   idempotency: 'IDEMPOTENCY_TABLE',
+  resilience: 'RESILIENCE_TABLE',
 };
 
 /** Properties of {@link MessageProcessor}. */

@@ -31,7 +31,7 @@ export interface TableDefinition {
 }
 
 /** Logical table ids. */
-export type TableId = 'users' | 'identities' | 'transactions' | 'idempotency';
+export type TableId = 'users' | 'identities' | 'transactions' | 'idempotency' | 'resilience';
 
 /** Users: one item per person, whatever channels they use. */
 export const USERS_TABLE: TableDefinition = {
@@ -84,10 +84,22 @@ export const IDEMPOTENCY_TABLE: TableDefinition = {
   timeToLiveAttribute: 'expiresAtEpochSeconds',
 };
 
+/**
+ * Shared state of the resilience layer: circuit breakers and token buckets, one item per key, so every
+ * Lambda instance reads and updates the same state. Idle items expire by TTL.
+ */
+export const RESILIENCE_TABLE: TableDefinition = {
+  id: 'resilience',
+  partitionKey: { name: 'stateKey', type: 'S' },
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiresAtEpochSeconds',
+};
+
 /** Every table the application uses. */
 export const TABLES: readonly TableDefinition[] = [
   USERS_TABLE,
   IDENTITIES_TABLE,
   TRANSACTIONS_TABLE,
   IDEMPOTENCY_TABLE,
+  RESILIENCE_TABLE,
 ];

@@ -18,6 +18,7 @@ const LOAD_ENVIRONMENT = {
   IDENTITIES_TABLE: 'identities',
   TRANSACTIONS_TABLE: 'transactions',
   IDEMPOTENCY_TABLE: 'idempotency',
+  RESILIENCE_TABLE: 'resilience',
 };
 
 const outputDirectories: string[] = [];

@@ -33,6 +33,7 @@ describe('MessageProcessor', () => {
       ['IDENTITIES_TABLE', 'IdentitiesTable'],
       ['TRANSACTIONS_TABLE', 'TransactionsTable'],
       ['IDEMPOTENCY_TABLE', 'IdempotencyTable'],
+      ['RESILIENCE_TABLE', 'ResilienceTable'],
     ]) {
       expect(environment[name as string]).toEqual({ Ref: expect.stringContaining(table as string) });
     }

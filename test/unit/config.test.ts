@@ -11,6 +11,7 @@ const PROCESSOR_ENV = {
   IDENTITIES_TABLE: 'financy-identities',
   TRANSACTIONS_TABLE: 'financy-transactions',
   IDEMPOTENCY_TABLE: 'financy-idempotency',
+  RESILIENCE_TABLE: 'financy-resilience',
   TELEGRAM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:financy-telegram',
 };
 
@@ -180,6 +181,7 @@ describe('loadProcessorConfig', () => {
         identities: 'financy-identities',
         transactions: 'financy-transactions',
         idempotency: 'financy-idempotency',
+        resilience: 'financy-resilience',
       },
       secrets: { kind: 'secrets-manager', secretId: PROCESSOR_ENV.TELEGRAM_SECRET_ARN, maxAgeSeconds: 300 },
       telegramApiBaseUrl: 'https://api.telegram.org',
@@ -189,7 +191,7 @@ describe('loadProcessorConfig', () => {
     });
   });
 
-  it.each(['USERS_TABLE', 'IDENTITIES_TABLE', 'TRANSACTIONS_TABLE', 'IDEMPOTENCY_TABLE'])(
+  it.each(['USERS_TABLE', 'IDENTITIES_TABLE', 'TRANSACTIONS_TABLE', 'IDEMPOTENCY_TABLE', 'RESILIENCE_TABLE'])(
     'names missing %s',
     (variable) => {
       const error = configError(() => loadProcessorConfig({ ...PROCESSOR_ENV, [variable]: undefined }));
