@@ -167,6 +167,14 @@ function runJsonl(path: string, defaults: Defaults): number {
   return failures > 0 ? 1 : 0;
 }
 
+// A reader that stops early, as in `parse --jsonl FILE | head`, closes the pipe: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') {
+    process.exit(0);
+  }
+  throw error;
+});
+
 function main(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,

@@ -19,9 +19,21 @@ export class WebhookActiveError extends Error {
   }
 }
 
+/** Raised when the Bot API rejects the token (401) or does not know the bot (404). */
+export class BotTokenRejectedError extends Error {
+  override readonly name = 'BotTokenRejectedError';
+
+  constructor(readonly status: number) {
+    super(
+      `The Bot API rejected TELEGRAM_BOT_TOKEN with ${status}. Copy the current token from @BotFather (/token) ` +
+        'and check that TELEGRAM_API_BASE_URL, if set, points to a Bot API server.',
+    );
+  }
+}
+
 /** A running bridge. */
 export interface PollingBridge {
-  /** Resolves when the bridge stops; rejects with {@link WebhookActiveError} when polling is impossible. */
+  /** Resolves when the bridge stops. Rejects with {@link WebhookActiveError} or {@link BotTokenRejectedError} when polling cannot work. */
   done: Promise<void>;
   stop(): void;
 }
@@ -47,6 +59,10 @@ export function startPollingBridge(
       } catch (error) {
         if (error instanceof TelegramApiError && error.errorCode === 409) {
           throw new WebhookActiveError();
+        }
+        if (error instanceof TelegramApiError && (error.errorCode === 401 || error.errorCode === 404)) {
+          // A rejected token does not heal by waiting, so stop instead of polling forever.
+          throw new BotTokenRejectedError(error.errorCode);
         }
         if (!running) {
           return;

@@ -51,8 +51,8 @@ export async function readUpdateFiles(files: string[]): Promise<Update[]> {
 }
 
 /**
- * Moves every date in the updates so the first one is `nowSeconds`, keeping the gaps between them, as if
- * Telegram sent them now. Without this an old sample would land in a past month and /balance would not show it.
+ * Moves every date in the updates so the latest one is `nowSeconds`, keeping the gaps between them, as if
+ * Telegram had just sent them. Without this an old sample would land in a past month and /balance would not show it.
  */
 export function retimeUpdates(updates: Update[], nowSeconds: number): Update[] {
   const dates: number[] = [];
@@ -81,7 +81,8 @@ export function retimeUpdates(updates: Update[], nowSeconds: number): Update[] {
     return updates;
   }
 
-  const shift = nowSeconds - Math.min(...dates);
+  // The latest update lands on now and the others keep their gaps before it, so no date is in the future.
+  const shift = nowSeconds - Math.max(...dates);
 
   return visit(updates, (date) => date + shift) as Update[];
 }
@@ -169,12 +170,14 @@ export async function replayUpdates(
   };
   let before = await snapshot(client, stack.resources.tables.transactions);
 
-  for (const update of updates) {
+  for (const [index, update] of updates.entries()) {
     const seen = fake.calls.length;
     fake.observeUpdate(update);
     const response = await postTelegramUpdate(stack, update);
     if (response.status !== 200) {
-      problems.push(`Update ${update.update_id} was rejected with HTTP ${response.status}: ${response.body}`);
+      problems.push(
+        `Update ${update.update_id ?? `#${index + 1} (no update_id)`} was rejected with HTTP ${response.status}: ${response.body}`,
+      );
       continue;
     }
 

@@ -15,7 +15,7 @@ import { readUpdateFiles, replayUpdates, retimeUpdates } from './replay';
 import { startLocalStack } from './stack';
 import { runTerminalChat } from './terminal-chat';
 
-const USAGE = `Usage: npm start -- [--replay FILE...] [--timeout SECONDS] [--verbose]
+const USAGE = `Usage: npm start -- [--replay FILE... [--timeout SECONDS] [--keep-dates]] [--verbose]
   --replay FILE...   post each Telegram update in FILE (one update, an array, or {"deliveries": [...]})
                      and print one JSON line per bot reply and per stored or changed transaction
   --timeout SECONDS  how long a replayed update may take to settle (default 60)
@@ -68,6 +68,15 @@ const info = (message: string) => (values.replay ? process.stderr : process.stdo
 const logLevel = values.verbose ? 'INFO' : 'WARN';
 const realBotToken = values.replay ? undefined : process.env.TELEGRAM_BOT_TOKEN?.trim() || undefined;
 
+// Read replay files before starting anything, so a wrong path fails at once.
+let replayInput: Awaited<ReturnType<typeof readUpdateFiles>> = [];
+try {
+  replayInput = await readUpdateFiles(replayFiles);
+} catch (error) {
+  process.stderr.write(`error: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+
 info('Starting DynamoDB Local and the SQS emulator…');
 const emulators = await startEmulators();
 pointSdkAtEmulators(emulators.endpoints);
@@ -100,14 +109,15 @@ info(`DynamoDB Local     ${emulators.endpoints.dynamodb}`);
 info(`SQS (fauxqs)       ${emulators.endpoints.sqs}`);
 info(`Telegram webhook   POST ${stack.webhookUrl}`);
 info(
-  `Telegram Bot API   ${fake === undefined ? `${telegramApiBaseUrl} (real bot, getUpdates)` : `${fake.url} (local fake)`}`,
+  `Telegram Bot API   ${fake === undefined ? `${telegramApiBaseUrl} (TELEGRAM_BOT_TOKEN's bot, getUpdates)` : `${fake.url} (local fake)`}`,
 );
 info(`Inbound queue      ${stack.resources.inboundQueueUrl}`);
 
 if (values.replay) {
   try {
-    const read = await readUpdateFiles(replayFiles);
-    const updates = values['keep-dates'] ? read : retimeUpdates(read, Math.floor(Date.now() / 1_000));
+    const updates = values['keep-dates']
+      ? replayInput
+      : retimeUpdates(replayInput, Math.floor(Date.now() / 1_000));
     const result = await replayUpdates(
       updates,
       stack,

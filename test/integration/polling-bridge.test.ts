@@ -1,4 +1,8 @@
-import { startPollingBridge, WebhookActiveError } from '../../infra/local/polling-bridge';
+import {
+  BotTokenRejectedError,
+  startPollingBridge,
+  WebhookActiveError,
+} from '../../infra/local/polling-bridge';
 import { ANA, textUpdate } from '../../infra/local/update-factory';
 import { TelegramApiClient } from '../../lib/channels/telegram/api-client';
 import { startTestStack, type TestStack } from '../support/test-stack';
@@ -45,5 +49,13 @@ describe('polling bridge', () => {
 
     await expect(bridge.done).rejects.toBeInstanceOf(WebhookActiveError);
     await client.deleteWebhook();
+  });
+
+  it('stops when the token is rejected', async () => {
+    const client = new TelegramApiClient({ token: '123:wrong', baseUrl: harness.fake.url });
+
+    const bridge = startPollingBridge(client, harness.stack, () => undefined);
+
+    await expect(bridge.done).rejects.toBeInstanceOf(BotTokenRejectedError);
   });
 });

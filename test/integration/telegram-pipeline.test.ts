@@ -159,6 +159,9 @@ describe('Telegram pipeline', () => {
     await harness.postUpdate(update);
     await harness.stack.settle();
     const reply = lastBotMessage(harness)!;
+    const descriptionBefore = (await harness.transactions()).find(
+      (transaction) => transaction.merchant === 'Boots',
+    )!.description;
 
     await harness.postUpdate(callbackUpdate(buttonData(harness, reply.messageId!)[1]!, reply.messageId!));
     await harness.stack.settle();
@@ -168,6 +171,7 @@ describe('Telegram pipeline', () => {
     const stored = (await harness.transactions()).filter((transaction) => transaction.merchant === 'Boots');
     expect(stored).toHaveLength(1);
     expect(stored[0]!.amountMinor).toBe(1999);
+    expect(stored[0]!.description).toBe(descriptionBefore);
   });
 
   it('changes the category from the keyboard', async () => {

@@ -12,6 +12,11 @@ import { recordFromText, transactionView } from './record';
 /** Maximum length of a description taken from a correction, in characters. */
 const MAX_DESCRIPTION_LENGTH = 200;
 
+/** Returns true when a correction has words besides the amount and a currency code or symbol. */
+function hasWordsBesidesMoney(text: string): boolean {
+  return /\p{L}{2,}/u.test(text.replace(/\b[A-Za-z]{3}\b/g, ' '));
+}
+
 /**
  * Turns a correction such as `15.20`, `15.20 EUR` or `lunch with Ana` into changes: an amount replaces the
  * amount (and the currency when one is named), words replace the description.
@@ -37,7 +42,9 @@ function correctionChanges(
       amountMinor: toMinorUnits(new Decimal(parse.amount).abs().toString(), currency),
       currency,
     };
-    if (parse.description.trim() !== '') {
+    // A bare amount such as `15.20` or `15.20 EUR` keeps the description: the parser would otherwise
+    // describe it with its kind label ("Expense").
+    if (hasWordsBesidesMoney(text) && parse.description.trim() !== '') {
       changes.description = parse.description.trim().slice(0, MAX_DESCRIPTION_LENGTH);
     }
 
