@@ -37,8 +37,11 @@ export interface Transaction {
   source: TransactionSource;
   /** The same amount as written in another currency, for example `19.99 USD` beside `896.41 UAH`. */
   original?: { amount: string; currency: string };
-  /** Chat message that shows this transaction, so buttons can edit it in place. */
-  replyMessageId?: number;
+  /**
+   * Key of the "reply sent" marker of the bot message that shows this transaction. The marker contains the
+   * message id, so an edit of the user's message can update that reply in place.
+   */
+  replyMarkerKey?: string;
   createdAtEpochMs: number;
   updatedAtEpochMs: number;
 }

@@ -26,6 +26,7 @@ const CLAIM_LEASE_SECONDS = 90;
 async function dispatch(
   event: Exclude<ChatEvent, { type: 'ignored' }>,
   dependencies: ProcessorDependencies,
+  fresh: boolean,
 ): Promise<void> {
   if (event.type === 'membership') {
     const user = await dependencies.users.findByIdentity(
@@ -59,7 +60,7 @@ async function dispatch(
   const context: HandlerContext = {
     dependencies,
     user,
-    reply: new ReplySession(channel, dependencies.idempotency, event.eventKey),
+    reply: new ReplySession(channel, dependencies.idempotency, event.eventKey, fresh),
   };
   try {
     switch (event.type) {
@@ -103,7 +104,10 @@ export async function handleEvent(event: ChatEvent, dependencies: ProcessorDepen
   }
 
   const claimKey = `event:${event.eventKey}`;
-  const claim = await dependencies.idempotency.claim(claimKey, CLAIM_LEASE_SECONDS);
+  const { outcome: claim, fresh } = await dependencies.idempotency.claimWithDetails(
+    claimKey,
+    CLAIM_LEASE_SECONDS,
+  );
   if (claim === 'completed') {
     dependencies.logger.info('Skipped duplicate delivery', { eventKey: event.eventKey });
     return;
@@ -113,7 +117,7 @@ export async function handleEvent(event: ChatEvent, dependencies: ProcessorDepen
   }
 
   try {
-    await dispatch(event, dependencies);
+    await dispatch(event, dependencies, fresh);
   } catch (error) {
     await dependencies.idempotency.release(claimKey);
     throw error;

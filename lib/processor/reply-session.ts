@@ -3,8 +3,10 @@ import type { IdempotencyStore } from '../store/idempotency-store';
 
 /**
  * Sends the replies to one event at most once each, even when the event is processed again after a
- * failure: the n-th send of an event records a "reply sent" marker and a retry skips sends that have one.
- * Edits are repeated as they are, because Telegram treats an identical edit as a no-op.
+ * failure. The n-th send of an event records a "reply sent" marker with the id of the message it became,
+ * and a retry skips sends that have one. When the event's claim was fresh, no earlier attempt can have
+ * sent anything, so the markers are not read. Edits are repeated as they are, because Telegram treats an
+ * identical edit as a no-op.
  */
 export class ReplySession {
   #sendCount = 0;
@@ -13,18 +15,27 @@ export class ReplySession {
     private readonly channel: ChatChannel,
     private readonly idempotency: IdempotencyStore,
     private readonly eventKey: string,
+    private readonly fresh: boolean,
   ) {}
 
-  /** Sends a message unless this send already happened for the event; returns `undefined` when skipped. */
-  async send(chatId: string, message: OutgoingMessage): Promise<SentMessage | undefined> {
+  /** Key of the marker that the next {@link send} writes, so a transaction can point at its reply. */
+  nextMarkerKey(): string {
+    return `reply:${this.eventKey}:${this.#sendCount + 1}`;
+  }
+
+  /** Sends a message unless this send already happened for the event; either way returns the message id. */
+  async send(chatId: string, message: OutgoingMessage): Promise<SentMessage> {
+    const marker = this.nextMarkerKey();
     this.#sendCount += 1;
-    const marker = `reply:${this.eventKey}:${this.#sendCount}`;
-    if (await this.idempotency.hasMarker(marker)) {
-      return undefined;
+    if (!this.fresh) {
+      const earlier = await this.idempotency.getMarker(marker);
+      if (earlier !== undefined) {
+        return { messageId: Number(earlier.messageId) };
+      }
     }
 
     const sent = await this.channel.send(chatId, message);
-    await this.idempotency.putMarker(marker);
+    await this.idempotency.putMarker(marker, { messageId: sent.messageId });
 
     return sent;
   }

@@ -5,6 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isConditionalCheckFailure, StoreError } from './errors';
 
 /** Outcome of {@link IdempotencyStore.claim}. */
@@ -57,9 +58,21 @@ export class IdempotencyStore {
    * @example if ((await store.claim('update:telegram:42', 60)) !== 'claimed') return;
    */
   async claim(key: string, leaseSeconds: number): Promise<ClaimOutcome> {
+    return (await this.claimWithDetails(key, leaseSeconds)).outcome;
+  }
+
+  /**
+   * Claims like {@link claim} and also returns whether the key was new (`fresh`). A fresh claim means no
+   * earlier attempt ran, so its markers need not be read. A taken-over claim returns `fresh: false`.
+   */
+  async claimWithDetails(
+    key: string,
+    leaseSeconds: number,
+  ): Promise<{ outcome: ClaimOutcome; fresh: boolean }> {
     const nowMs = this.#now();
+    let previous: Record<string, unknown> | undefined;
     try {
-      await this.#client.send(
+      const result = await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
           Item: {
@@ -77,23 +90,27 @@ export class IdempotencyStore {
             ':now': nowMs,
             ':nowSeconds': Math.floor(nowMs / 1_000),
           },
+          ReturnValues: 'ALL_OLD',
+          // A duplicate delivery learns the existing status from the failed write, without a read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
 
-      return 'claimed';
+      return { outcome: 'claimed', fresh: result.Attributes === undefined };
     } catch (error) {
       if (!isConditionalCheckFailure(error)) {
         throw new StoreError('PutItem (claim)', this.#tableName, { cause: error });
       }
+      previous = (error as { Item?: Record<string, unknown> }).Item;
     }
 
-    const existing = await this.#get(key);
+    const existing = previous === undefined ? await this.#get(key) : unmarshallItem(previous);
     if (existing === undefined) {
       // The item expired between the put and the read: claim again.
-      return this.claim(key, leaseSeconds);
+      return this.claimWithDetails(key, leaseSeconds);
     }
 
-    return existing.status === 'completed' ? 'completed' : 'in-progress';
+    return { outcome: existing.status === 'completed' ? 'completed' : 'in-progress', fresh: false };
   }
 
   /** Marks a claimed key as completed, so redeliveries within the retention are skipped. */
@@ -143,13 +160,18 @@ export class IdempotencyStore {
     return (await this.#get(key)) !== undefined;
   }
 
-  /** Records a marker that lives as long as completed claims. */
-  async putMarker(key: string): Promise<void> {
+  /** Returns a marker's attributes, such as the id of the message a reply became, or `undefined`. */
+  async getMarker(key: string): Promise<Record<string, unknown> | undefined> {
+    return this.#get(key);
+  }
+
+  /** Records a marker, with optional attributes, that lives as long as completed claims. */
+  async putMarker(key: string, attributes: Record<string, string | number> = {}): Promise<void> {
     try {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: { key, status: 'completed', expiresAtEpochSeconds: this.#expiry(this.#now()) },
+          Item: { ...attributes, key, status: 'completed', expiresAtEpochSeconds: this.#expiry(this.#now()) },
         }),
       );
     } catch (error) {
@@ -157,13 +179,15 @@ export class IdempotencyStore {
     }
   }
 
-  async #get(key: string): Promise<{ status: string } | undefined> {
+  async #get(key: string): Promise<({ status: string } & Record<string, unknown>) | undefined> {
     try {
       const result = await this.#client.send(
         new GetCommand({ TableName: this.#tableName, Key: { key }, ConsistentRead: true }),
       );
 
-      const item = result.Item as { status: string; expiresAtEpochSeconds: number } | undefined;
+      const item = result.Item as
+        | ({ status: string; expiresAtEpochSeconds: number } & Record<string, unknown>)
+        | undefined;
       // TTL deletes expired items within days, not at once, so an expired item counts as absent.
       if (item !== undefined && item.expiresAtEpochSeconds < Math.floor(this.#now() / 1_000)) {
         return undefined;
@@ -178,4 +202,9 @@ export class IdempotencyStore {
   #expiry(nowMs: number): number {
     return Math.floor(nowMs / 1_000) + this.#retentionSeconds;
   }
+}
+
+/** Reads the item that a failed condition check returned, which arrives in DynamoDB's attribute-value form. */
+function unmarshallItem(item: Record<string, unknown>): { status: string } & Record<string, unknown> {
+  return unmarshall(item as Parameters<typeof unmarshall>[0]) as { status: string } & Record<string, unknown>;
 }

@@ -22,7 +22,7 @@ export type TransactionChanges = Partial<
     | 'status'
     | 'date'
     | 'kind'
-    | 'replyMessageId'
+    | 'replyMarkerKey'
   >
 >;
 

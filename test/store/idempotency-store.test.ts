@@ -275,4 +275,46 @@ describe('IdempotencyStore', () => {
       });
     });
   });
+
+  describe('claimWithDetails', () => {
+    it('reports a new key as fresh', async () => {
+      const store = storeAt(T0_MS);
+
+      const claim = await store.claimWithDetails(freshKey(), LEASE_SECONDS);
+
+      expect(claim).toEqual({ outcome: 'claimed', fresh: true });
+    });
+
+    it('reports a taken-over lease as not fresh', async () => {
+      const key = freshKey();
+      await storeAt(T0_MS).claim(key, LEASE_SECONDS);
+
+      const claim = await storeAt(T0_MS + (LEASE_SECONDS + 1) * 1_000).claimWithDetails(key, LEASE_SECONDS);
+
+      expect(claim).toEqual({ outcome: 'claimed', fresh: false });
+    });
+
+    it('reads a completed duplicate from the failed write', async () => {
+      const key = freshKey();
+      const store = storeAt(T0_MS);
+      await store.claim(key, LEASE_SECONDS);
+      await store.complete(key);
+
+      const claim = await store.claimWithDetails(key, LEASE_SECONDS);
+
+      expect(claim).toEqual({ outcome: 'completed', fresh: false });
+    });
+  });
+
+  describe('getMarker', () => {
+    it('returns the stored message id', async () => {
+      const key = freshKey();
+      const store = storeAt(T0_MS);
+      await store.putMarker(key, { messageId: 42 });
+
+      const marker = await store.getMarker(key);
+
+      expect(marker?.messageId).toBe(42);
+    });
+  });
 });

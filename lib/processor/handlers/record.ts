@@ -55,17 +55,16 @@ export async function recordFromText(
   }
 
   for (const candidate of proposal.transactions) {
-    const { transaction, created } = await dependencies.transactions.create(candidate);
+    // The transaction names the marker its reply will write, so no second write is needed after sending.
+    const { transaction, created } = await dependencies.transactions.create({
+      ...candidate,
+      replyMarkerKey: reply.nextMarkerKey(),
+    });
     dependencies.logger.info(created ? 'Stored transaction' : 'Transaction already stored', {
       eventKey: event.eventKey,
       transactionId: transaction.transactionId,
       status: transaction.status,
     });
-    const sent = await reply.send(event.chatId, transactionView(transaction));
-    if (sent !== undefined) {
-      await dependencies.transactions.update(user.userId, transaction.transactionId, {
-        replyMessageId: sent.messageId,
-      });
-    }
+    await reply.send(event.chatId, transactionView(transaction));
   }
 }

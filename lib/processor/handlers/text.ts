@@ -79,7 +79,11 @@ async function applyPendingEdit(event: TextEvent, context: HandlerContext): Prom
     return true;
   }
 
-  const updated = await dependencies.transactions.update(user.userId, transaction.transactionId, changes);
+  // The corrected view sent below becomes the transaction's reply, so an edit of it updates that one.
+  const updated = await dependencies.transactions.update(user.userId, transaction.transactionId, {
+    ...changes,
+    replyMarkerKey: reply.nextMarkerKey(),
+  });
   if (updated === undefined) {
     await reply.send(event.chatId, { text: en.transactionGone() });
     return true;
@@ -89,15 +93,7 @@ async function applyPendingEdit(event: TextEvent, context: HandlerContext): Prom
     eventKey: event.eventKey,
     transactionId: updated.transactionId,
   });
-  const sent = await reply.send(event.chatId, {
-    text: en.updated(updated),
-    buttons: transactionButtons(updated),
-  });
-  if (sent !== undefined) {
-    await dependencies.transactions.update(user.userId, updated.transactionId, {
-      replyMessageId: sent.messageId,
-    });
-  }
+  await reply.send(event.chatId, { text: en.updated(updated), buttons: transactionButtons(updated) });
 
   return true;
 }
@@ -166,8 +162,12 @@ export async function handleEditedText(event: EditedTextEvent, context: HandlerC
     eventKey: event.eventKey,
     transactionId: updated.transactionId,
   });
-  if (updated.replyMessageId !== undefined) {
-    await reply.edit({ chatId: event.chatId, messageId: updated.replyMessageId }, transactionView(updated));
+  const shown =
+    updated.replyMarkerKey === undefined
+      ? undefined
+      : await dependencies.idempotency.getMarker(updated.replyMarkerKey);
+  if (typeof shown?.messageId === 'number') {
+    await reply.edit({ chatId: event.chatId, messageId: shown.messageId }, transactionView(updated));
   }
   await reply.send(event.chatId, { text: en.updated(updated) });
 }
