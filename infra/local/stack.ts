@@ -45,6 +45,11 @@ export interface LocalStackOptions {
   /** Extra environment for both functions, for example `DEFAULT_CURRENCY`. */
   environment?: Record<string, string>;
   /**
+   * Processor timeout, which bounds how long a call may wait in-process before the record is deferred.
+   * @default the deployed value from infra/definitions.ts
+   */
+  processorTimeoutSeconds?: number;
+  /**
    * Whether to run the processor on the inbound queue. Off, updates stay on the queue for inspection.
    * @default true
    */
@@ -120,6 +125,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const processor = createProcessorHandler(loadProcessorConfig(environment), {
     logger: options.processorLogger,
+    sqs,
   });
   const gateway: LocalGateway = await startLocalGateway([
     {
@@ -142,7 +148,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           queueArn: inboundArn.Attributes?.QueueArn ?? '',
           handler: processor,
           functionName: 'message-processor',
-          timeoutSeconds: PROCESSOR_TIMEOUT_SECONDS,
+          timeoutSeconds: options.processorTimeoutSeconds ?? PROCESSOR_TIMEOUT_SECONDS,
           batchSize: PROCESSOR_BATCH_SIZE,
           onError: options.onPollerError,
         });

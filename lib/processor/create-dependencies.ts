@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { TelegramApiClient } from '../channels/telegram/api-client';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
 import type { ProcessorConfig } from '../config';
@@ -8,11 +9,14 @@ import { createDocumentClient } from '../store/clients';
 import { IdempotencyStore } from '../store/idempotency-store';
 import { DynamoTransactionStore } from '../store/transaction-store';
 import { UserStore } from '../store/user-store';
+import { RecordDeferrer } from './deferral';
 import type { ProcessorDependencies } from './dependencies';
 
 /** Optional overrides of {@link createProcessorDependencies}, for tests and the local stack. */
 export interface ProcessorDependencyOverrides {
   dynamodb?: DynamoDBClient;
+  /** SQS client for deferring records; the emulator needs one that ignores queue URL hosts. */
+  sqs?: SQSClient;
   loadSecrets?: TelegramSecretsLoader;
   fetch?: typeof fetch;
   now?: () => number;
@@ -51,6 +55,7 @@ export function createProcessorDependencies(
     }),
     logger,
     now,
+    deferrer: new RecordDeferrer(overrides.sqs ?? new SQSClient({})),
     async channel() {
       // The token is read per call through the cached loader, so a rotated token is picked up.
       const { botToken } = await loadSecrets();

@@ -4,6 +4,7 @@ import type { Channel } from '../domain/user';
 import type { IdempotencyStore } from '../store/idempotency-store';
 import type { TransactionStore } from '../store/transaction-store';
 import type { UserStore } from '../store/user-store';
+import type { RecordDeferrer } from './deferral';
 
 /** Everything the processor core uses, injected so tests and the local stack can supply their own. */
 export interface ProcessorDependencies {
@@ -13,6 +14,8 @@ export interface ProcessorDependencies {
   /** Returns the sending side of a channel; may load secrets on first use. */
   channel(channel: Channel): Promise<ChatChannel>;
   logger: Logger;
+  /** Gives a record back to its queue with a delay; absent in tests that do not exercise deferral. */
+  deferrer?: RecordDeferrer;
   /** Clock in epoch milliseconds. */
   now(): number;
 }

@@ -1,8 +1,33 @@
 import type { SQSRecord } from 'aws-lambda';
 import { normalizeTelegramUpdate } from '../channels/telegram/normalize';
 import { type InboundEnvelope, parseEnvelope } from '../inbound/envelope';
+import { requestedDelayMs } from './deferral';
 import type { ProcessorDependencies } from './dependencies';
 import { handleEvent } from './handle-event';
+
+async function deferOrLog(
+  record: SQSRecord,
+  delayMs: number,
+  dependencies: ProcessorDependencies,
+): Promise<void> {
+  try {
+    const seconds = await dependencies.deferrer!.defer(record, delayMs);
+    dependencies.logger.warn(
+      'Deferred the record: a dependency asked to wait longer than the invocation can',
+      {
+        messageId: record.messageId,
+        delaySeconds: seconds,
+        receiveCount: record.attributes?.ApproximateReceiveCount,
+      },
+    );
+  } catch (error) {
+    // The record still fails, so SQS retries it after the queue's visibility timeout instead.
+    dependencies.logger.error('Could not defer the record; SQS retries it after the visibility timeout', {
+      messageId: record.messageId,
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    });
+  }
+}
 
 /**
  * Processes one SQS record from the inbound queue. Any error fails only this record: SQS delivers it
@@ -28,6 +53,11 @@ export async function processInboundRecord(
   try {
     await handleEvent(normalizeTelegramUpdate(envelope.update), dependencies);
   } catch (error) {
+    const delayMs = requestedDelayMs(error);
+    if (delayMs !== undefined && dependencies.deferrer !== undefined) {
+      await deferOrLog(record, delayMs, dependencies);
+      throw error;
+    }
     logger.error('Processing failed; SQS will retry the record', {
       messageId: record.messageId,
       receiveCount: record.attributes?.ApproximateReceiveCount,

@@ -30,6 +30,7 @@ export interface TestStackOptions {
   maxReceiveCount?: number;
   environment?: Record<string, string>;
   startProcessor?: boolean;
+  processorTimeoutSeconds?: number;
 }
 
 /**
@@ -49,6 +50,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     processorLogger: new CapturingLogger('message-processor', logLines),
     environment: options.environment,
     startProcessor: options.startProcessor,
+    processorTimeoutSeconds: options.processorTimeoutSeconds,
   });
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const scan = async <T>(table: string): Promise<T[]> => {
