@@ -112,6 +112,7 @@ info(
   `Telegram Bot API   ${fake === undefined ? `${telegramApiBaseUrl} (TELEGRAM_BOT_TOKEN's bot, getUpdates)` : `${fake.url} (local fake)`}`,
 );
 info(`Inbound queue      ${stack.resources.inboundQueueUrl}`);
+info(`Dead-letter queue  ${stack.resources.deadLetterQueueUrl}`);
 
 if (values.replay) {
   try {

@@ -2,6 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createLocalSqsClient } from '../../infra/local/sqs-client';
 import { ANA, callbackUpdate, editedUpdate, newUpdateId, textUpdate } from '../../infra/local/update-factory';
 import { type InboundEnvelope, serializeEnvelope } from '../../lib/inbound/envelope';
+import { redriveDeadLetters } from '../../lib/operations/redrive';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 const CHAT = ANA.id;
@@ -344,7 +345,7 @@ describe('Telegram pipeline failures', () => {
     harness.fake.failNext(
       'sendMessage',
       { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } },
-      10,
+      2,
     );
     const update = textUpdate('parking 4 downtown');
 
@@ -356,5 +357,36 @@ describe('Telegram pipeline failures', () => {
       (transaction) => transaction.source.messageId === update.message!.message_id,
     );
     expect(stored).toHaveLength(1);
+  });
+
+  it('redrives a dead letter to one reply', async () => {
+    const sqs = createLocalSqsClient();
+    const repliesBefore = sentTo(harness).length;
+
+    const dryRun = await redriveDeadLetters({
+      sqs,
+      deadLetterQueueUrl: harness.stack.resources.deadLetterQueueUrl,
+      targetQueueUrl: harness.stack.resources.inboundQueueUrl,
+      dryRun: true,
+      maxMessages: 100,
+      log: () => undefined,
+    });
+    const result = await redriveDeadLetters({
+      sqs,
+      deadLetterQueueUrl: harness.stack.resources.deadLetterQueueUrl,
+      targetQueueUrl: harness.stack.resources.inboundQueueUrl,
+      dryRun: false,
+      maxMessages: 100,
+      log: () => undefined,
+    });
+    await harness.stack.settle(20_000);
+    sqs.destroy();
+
+    expect(dryRun).toEqual({ waiting: 1, moved: 0 });
+    expect(result).toEqual({ waiting: 1, moved: 1 });
+    expect(await harness.stack.deadLetterCount()).toBe(0);
+    expect(sentTo(harness).length - repliesBefore).toBe(1);
+    const parking = (await harness.transactions()).filter((transaction) => transaction.amountMinor === 400);
+    expect(parking).toHaveLength(1);
   });
 });
