@@ -4,6 +4,7 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createProcessorHandler } from '../../functions/message-processor/create-handler';
 import { createTelegramWebhookHandler } from '../../functions/telegram-webhook/create-handler';
 import { loadProcessorConfig, loadTelegramWebhookConfig } from '../../lib/config';
+import type { CircuitBreakerSettings } from '../../lib/resilience/circuit-breaker';
 import { PROCESSOR_BATCH_SIZE, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
 import { type LocalGateway, startLocalGateway } from './gateway';
 import { type LocalResources, provisionLocalResources } from './provision';
@@ -49,6 +50,8 @@ export interface LocalStackOptions {
    * @default the deployed value from infra/definitions.ts
    */
   processorTimeoutSeconds?: number;
+  /** Circuit breaker settings in place of the defaults, for example a short open period in tests. */
+  breakerSettings?: Partial<CircuitBreakerSettings>;
   /**
    * Whether to run the processor on the inbound queue. Off, updates stay on the queue for inspection.
    * @default true
@@ -126,6 +129,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const processor = createProcessorHandler(loadProcessorConfig(environment), {
     logger: options.processorLogger,
     sqs,
+    breakerSettings: options.breakerSettings,
   });
   const gateway: LocalGateway = await startLocalGateway([
     {

@@ -4,6 +4,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { TelegramApiClient } from '../channels/telegram/api-client';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
 import type { ProcessorConfig } from '../config';
+import { type CircuitBreakerSettings, DynamoCircuitBreaker } from '../resilience/circuit-breaker';
+import { createResilientCaller, type ResilientCaller } from '../resilience/resilient-call';
+import { DynamoTokenBucket } from '../resilience/token-bucket';
 import { createTelegramSecretsLoader, type TelegramSecretsLoader } from '../secrets/telegram-secrets';
 import { createDocumentClient } from '../store/clients';
 import { IdempotencyStore } from '../store/idempotency-store';
@@ -20,6 +23,10 @@ export interface ProcessorDependencyOverrides {
   loadSecrets?: TelegramSecretsLoader;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Circuit breaker settings in place of the defaults, for example a short open period in tests. */
+  breakerSettings?: Partial<CircuitBreakerSettings>;
+  /** Sleep used for rate-limit waits and retry delays. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -36,6 +43,31 @@ export function createProcessorDependencies(
   const now = overrides.now ?? Date.now;
   const loadSecrets = overrides.loadSecrets ?? createTelegramSecretsLoader(config.secrets);
   let telegram: { token: string; channel: TelegramChannel } | undefined;
+  const resilienceLogger = {
+    debug: (message: string, extra: Record<string, unknown>) => logger.debug(message, extra),
+    info: (message: string, extra: Record<string, unknown>) => logger.info(message, extra),
+    warn: (message: string, extra: Record<string, unknown>) => logger.warn(message, extra),
+    error: (message: string, extra: Record<string, unknown>) => logger.error(message, extra),
+  };
+  // One breaker and one set of buckets per instance, so their caches serve every invocation it runs.
+  const resilience: ResilientCaller = createResilientCaller({
+    breaker: new DynamoCircuitBreaker({
+      client,
+      tableName: config.tables.resilience,
+      now,
+      logger: resilienceLogger,
+      settings: overrides.breakerSettings,
+    }),
+    buckets: new DynamoTokenBucket({
+      client,
+      tableName: config.tables.resilience,
+      now,
+      logger: resilienceLogger,
+    }),
+    logger: resilienceLogger,
+    now,
+    sleep: overrides.sleep,
+  });
 
   return {
     users: new UserStore({
@@ -71,7 +103,7 @@ export function createProcessorDependencies(
             error: (message, extra) => logger.error(message, extra ?? {}),
           },
         });
-        telegram = { token: botToken, channel: new TelegramChannel(api, budgetMs) };
+        telegram = { token: botToken, channel: new TelegramChannel(api, resilience, budgetMs) };
       }
 
       return telegram.channel;

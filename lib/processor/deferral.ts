@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { TelegramRateLimitError } from '../channels/telegram/errors';
+import { deferDelayMs } from '../resilience/errors';
 
 /** SQS caps a message's visibility timeout at 12 hours. */
 const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
@@ -8,16 +9,16 @@ const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 /**
  * Returns how long a failed call asks to wait before it is tried again, in milliseconds, or `undefined`
  * when the error carries no such wait. Telegram's 429 carries `retry_after`; the resilience layer's
- * deferral carries `delayMs`.
+ * errors carry the time until the breaker half-opens, a bucket has a token, or a retry is due.
  */
 export function requestedDelayMs(error: unknown): number | undefined {
   if (error instanceof TelegramRateLimitError && error.retryAfterSeconds !== undefined) {
     return error.retryAfterSeconds * 1_000;
   }
 
-  const delayMs = (error as { delayMs?: unknown } | undefined)?.delayMs;
+  const delayMs = deferDelayMs(error);
 
-  return typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs > 0 ? delayMs : undefined;
+  return delayMs !== undefined && Number.isFinite(delayMs) && delayMs > 0 ? delayMs : undefined;
 }
 
 /**

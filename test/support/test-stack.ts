@@ -7,6 +7,7 @@ import type { FakeTelegram } from '../../infra/local/fake-telegram/types';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack';
 import type { Transaction } from '../../lib/domain/transaction';
 import type { User } from '../../lib/domain/user';
+import type { CircuitBreakerSettings } from '../../lib/resilience/circuit-breaker';
 import { CapturingLogger } from './capturing-logger';
 
 /** A local stack with a fake Bot API and captured logs, for one test file. */
@@ -31,6 +32,7 @@ export interface TestStackOptions {
   environment?: Record<string, string>;
   startProcessor?: boolean;
   processorTimeoutSeconds?: number;
+  breakerSettings?: Partial<CircuitBreakerSettings>;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     environment: options.environment,
     startProcessor: options.startProcessor,
     processorTimeoutSeconds: options.processorTimeoutSeconds,
+    breakerSettings: options.breakerSettings,
   });
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const scan = async <T>(table: string): Promise<T[]> => {

@@ -1,8 +1,13 @@
 import type { InlineKeyboardMarkup } from '@grammyjs/types';
+import { rateLimitsFor } from '../../resilience/limits';
+import type { ResilientCaller } from '../../resilience/resilient-call';
 import type { ActionButton, ChatChannel, MessageTarget, OutgoingMessage, SentMessage } from '../channel';
 import { RecipientBlockedError } from '../channel';
 import type { TelegramApiClient } from './api-client';
 import { TelegramBlockedError, TelegramRequestError } from './errors';
+
+/** Breaker key of the Bot API: one dependency, since every method shares Telegram's servers. */
+const DEPENDENCY = 'telegram';
 
 /** Returns true when an edit failed because the message is gone or can no longer be edited. */
 function isUneditable(error: unknown): boolean {
@@ -25,22 +30,47 @@ function keyboard(buttons: ActionButton[][] | undefined): InlineKeyboardMarkup |
 }
 
 /**
- * {@link ChatChannel} on the Telegram Bot API, sending HTML messages. The client waits out a 429 only when
- * it fits `budgetMs()`, the time left in the invocation. A longer wait fails the record, so SQS retries it later.
+ * Rate limits of a message to a chat: the bot-wide limit, then the per-chat limit (private chats have
+ * positive ids, groups negative ones).
+ */
+function messageRateLimits(chatId: string) {
+  const perChat = chatId.startsWith('-')
+    ? rateLimitsFor('telegram:group', chatId)
+    : rateLimitsFor('telegram:chat', chatId);
+
+  return [...rateLimitsFor('telegram:bot'), ...perChat];
+}
+
+/**
+ * {@link ChatChannel} on the Telegram Bot API, sending HTML messages. Every call goes through the
+ * resilience layer: the circuit breaker, the bot and chat token buckets, and retries with backoff that
+ * honour `retry_after`. A wait that does not fit `budgetMs()`, the time left in the invocation, throws an
+ * error that carries the delay, so the processor gives the record back to the queue for that long.
  */
 export class TelegramChannel implements ChatChannel {
   constructor(
     private readonly client: TelegramApiClient,
+    private readonly resilience: ResilientCaller,
     private readonly budgetMs: () => number = () => 0,
   ) {}
 
   async send(chatId: string, message: OutgoingMessage): Promise<SentMessage> {
     try {
-      const parts = await this.client.sendMessage(chatId, message.text, {
-        parseMode: 'HTML',
-        replyMarkup: keyboard(message.buttons),
-        budgetMs: this.budgetMs(),
-      });
+      // A send is not idempotent: after a timeout or 5xx it may have been delivered, so the layer
+      // retries it only after errors that prove it was not (429, refused connection).
+      const parts = await this.resilience.call(
+        {
+          dependency: DEPENDENCY,
+          rateLimits: messageRateLimits(chatId),
+          idempotent: false,
+          budgetMs: this.budgetMs(),
+        },
+        () =>
+          this.client.sendMessage(chatId, message.text, {
+            parseMode: 'HTML',
+            replyMarkup: keyboard(message.buttons),
+          }),
+      );
 
       return { messageId: parts[parts.length - 1]!.message_id };
     } catch (error) {
@@ -53,12 +83,17 @@ export class TelegramChannel implements ChatChannel {
       'inlineMessageId' in target
         ? { inlineMessageId: target.inlineMessageId }
         : { chatId: target.chatId, messageId: target.messageId };
+    const rateLimits = 'chatId' in target ? messageRateLimits(target.chatId) : rateLimitsFor('telegram:bot');
     try {
-      await this.client.editMessageText(editTarget, message.text, {
-        parseMode: 'HTML',
-        replyMarkup: keyboard(message.buttons) ?? { inline_keyboard: [] },
-        budgetMs: this.budgetMs(),
-      });
+      // Editing to the same content twice is harmless, so edits retry like idempotent calls.
+      await this.resilience.call(
+        { dependency: DEPENDENCY, rateLimits, idempotent: true, budgetMs: this.budgetMs() },
+        () =>
+          this.client.editMessageText(editTarget, message.text, {
+            parseMode: 'HTML',
+            replyMarkup: keyboard(message.buttons) ?? { inline_keyboard: [] },
+          }),
+      );
     } catch (error) {
       if ('chatId' in target && isUneditable(error)) {
         // The user deleted the message, or it is too old to edit: show the result as a new message.
@@ -70,7 +105,15 @@ export class TelegramChannel implements ChatChannel {
   }
 
   async acknowledge(actionId: string, notice?: string): Promise<void> {
-    await this.client.answerCallbackQuery(actionId, notice === undefined ? {} : { text: notice });
+    await this.resilience.call(
+      {
+        dependency: DEPENDENCY,
+        rateLimits: rateLimitsFor('telegram:bot'),
+        idempotent: true,
+        budgetMs: this.budgetMs(),
+      },
+      () => this.client.answerCallbackQuery(actionId, notice === undefined ? {} : { text: notice }),
+    );
   }
 
   #translate(error: unknown, chatId: string): unknown {
