@@ -27,7 +27,7 @@ export interface CostInputs {
 export const COST_ASSUMPTIONS = {
   webhookMemoryMb: 256,
   processorMemoryMb: 512,
-  /** SendMessage, ReceiveMessage and DeleteMessage when every batch holds one record (the costliest case). */
+  /** SendMessage, ReceiveMessage and DeleteMessage when every batch contains one record (the costliest case). */
   sqsRequestsPerMessage: 3,
   /** Log volume per message at INFO: about six structured lines of ~250 bytes. */
   logBytesPerMessage: 1_500,

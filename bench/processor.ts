@@ -28,7 +28,7 @@ export interface RequestCounts {
   resilienceWrites: number;
 }
 
-/** A DynamoDB client that counts every request it sends, by command and table. */
+/** Creates a DynamoDB client that counts every request it sends, by command and table. */
 function countingClient(resilienceTable: string): { client: DynamoDBClient; counts: RequestCounts } {
   const counts: RequestCounts = {
     applicationReads: 0,
@@ -106,7 +106,7 @@ export interface ProcessorBenchResult {
 
 /**
  * Processes text messages through the real processor handler, one SQS record per invocation as Lambda
- * would hand them over, with the fake Bot API answering, and counts DynamoDB requests per message: first
+ * would hand them over, with the fake Bot API replying, and counts DynamoDB requests per message: first
  * for `messages` new users (whose first message also creates the user), then for a second message of each.
  */
 export async function benchProcessor(messages: number): Promise<ProcessorBenchResult> {

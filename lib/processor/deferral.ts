@@ -7,7 +7,7 @@ import { deferDelayMs } from '../resilience/errors';
 const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 
 /**
- * Returns how long a failed call asks to wait before it is tried again, in milliseconds, or `undefined`
+ * Returns how long a failed call must wait before it is tried again, in milliseconds, or `undefined`
  * when the error carries no such wait. Telegram's 429 carries `retry_after`; the resilience layer's
  * errors carry the time until the breaker half-opens, a bucket has a token, or a retry is due.
  */

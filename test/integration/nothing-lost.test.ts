@@ -8,7 +8,7 @@ const SERVER_ERROR = {
 
 /**
  * Telegram fails long enough to open the circuit; every message must end processed once (stored and
- * answered once) or wait in the dead-letter queue, never vanish.
+ * replied to once) or wait in the dead-letter queue, never vanish.
  */
 describe('messages during a Telegram outage', () => {
   let harness: TestStack;

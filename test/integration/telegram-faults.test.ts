@@ -43,7 +43,7 @@ interface Channel {
   sleeps: number[];
 }
 
-/** A Telegram channel on the fake, with the real breaker and buckets on DynamoDB Local and a manual clock. */
+/** Creates a Telegram channel on the fake, with the real breaker and buckets on DynamoDB Local and a manual clock. */
 function channelOnFake(dependencyClock = new ManualClock(T0_MS), requestTimeoutMs = 10_000): Channel {
   const sleeps: number[] = [];
   const clock = dependencyClock;
