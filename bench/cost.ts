@@ -3,7 +3,7 @@ import type { RequestCounts } from './processor';
 /**
  * AWS list prices for us-east-1 used by the estimate, in US dollars. They are the prices published on
  * the AWS pricing pages as of November 2024 (DynamoDB on-demand after its price reduction of
- * 1 November 2024). NOTE: they were not re-checked against the live pages, which this machine cannot reach.
+ * 1 November 2024). NOTE: not re-checked against the pricing pages since then.
  */
 export const LIST_PRICES_USD = {
   asOf: '2024-11',

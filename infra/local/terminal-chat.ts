@@ -67,6 +67,8 @@ export function runTerminalChat(stack: LocalStack, fake: FakeTelegram): Promise<
     }
   };
 
+  // Lines typed ahead are posted one after another, as Telegram delivers a chat's updates in order.
+  let previous: Promise<void> = Promise.resolve();
   input.on('line', (line) => {
     const text = line.trim();
     if (text === '') {
@@ -78,7 +80,11 @@ export function runTerminalChat(stack: LocalStack, fake: FakeTelegram): Promise<
       pressed === undefined
         ? textUpdate(text, { user: LOCAL_USER })
         : callbackUpdate(pressed.data, pressed.messageId, { user: LOCAL_USER });
-    send(update).catch((error: Error) => process.stdout.write(`could not send: ${error.message}\n`));
+    previous = previous
+      .then(() => send(update))
+      .catch((error: Error) => {
+        process.stdout.write(`could not send: ${error.message}\n`);
+      });
   });
   input.prompt();
 

@@ -158,6 +158,7 @@ export class FinancyStack extends Stack {
       description: 'Result of the last webhook registration',
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'InboundQueueUrl', { value: this.ingest.queue.queueUrl });
     new CfnOutput(this, 'InboundDeadLetterQueueUrl', { value: this.ingest.deadLetterQueue.queueUrl });
   }
 }

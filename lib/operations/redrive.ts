@@ -28,17 +28,53 @@ export interface RedriveResult {
   moved: number;
 }
 
-/** Raised when a queue URL does not name a FIFO queue where one is required. */
+/** Raised when the queues given do not belong together or cannot be read. */
 export class QueueMismatchError extends Error {
   override readonly name = 'QueueMismatchError';
 }
 
-async function approximateCount(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const result = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
-  );
+async function attributesOf(
+  sqs: SQSClient,
+  queueUrl: string,
+  option: string,
+): Promise<Record<string, string>> {
+  try {
+    const result = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'QueueArn', 'RedrivePolicy'],
+      }),
+    );
 
-  return Number(result.Attributes?.ApproximateNumberOfMessages ?? 0);
+    return result.Attributes ?? {};
+  } catch (error) {
+    throw new QueueMismatchError(
+      `Cannot read ${option} ${queueUrl}: ${(error as Error).name}: ${(error as Error).message} ` +
+        'Check the URL and the region or endpoint.',
+    );
+  }
+}
+
+/**
+ * Checks that the target queue's redrive policy names the dead-letter queue, so swapped arguments cannot
+ * move messages into the dead-letter queue.
+ */
+async function assertPair(options: RedriveOptions): Promise<number> {
+  const deadLetter = await attributesOf(options.sqs, options.deadLetterQueueUrl, '--dlq');
+  const target = await attributesOf(options.sqs, options.targetQueueUrl, '--queue');
+  const policy =
+    target.RedrivePolicy === undefined
+      ? undefined
+      : (JSON.parse(target.RedrivePolicy) as { deadLetterTargetArn?: string });
+  if (policy?.deadLetterTargetArn !== deadLetter.QueueArn) {
+    throw new QueueMismatchError(
+      `${options.targetQueueUrl} does not send failed messages to ${options.deadLetterQueueUrl} ` +
+        `(its dead-letter queue is ${policy?.deadLetterTargetArn ?? 'not set'}). ` +
+        'Pass the dead-letter queue as --dlq and the queue it serves as --queue.',
+    );
+  }
+
+  return Number(deadLetter.ApproximateNumberOfMessages ?? 0);
 }
 
 async function moveOne(message: Message, options: RedriveOptions): Promise<void> {
@@ -78,7 +114,7 @@ async function moveOne(message: Message, options: RedriveOptions): Promise<void>
  * idempotency claim absorbs).
  */
 export async function redriveDeadLetters(options: RedriveOptions): Promise<RedriveResult> {
-  const waiting = await approximateCount(options.sqs, options.deadLetterQueueUrl);
+  const waiting = await assertPair(options);
   options.log(`${waiting} message(s) waiting in ${options.deadLetterQueueUrl}`);
   if (options.dryRun) {
     options.log(

@@ -81,7 +81,7 @@ export class DynamoTokenBucket {
    * they could be granted. The wait is a lower bound: another instance may take the tokens first.
    * @throws {InvalidResilienceOptionError} when the limit is not positive or `cost` exceeds the capacity.
    * @throws {StoreError} when DynamoDB fails.
-   * @example await buckets.take(`telegram:sendMessage:chat:${chatId}`, { capacity: 1, refillPerSecond: 1 })
+   * @example await buckets.take(`telegram:chat:${chatId}`, { capacity: 1, refillPerSecond: 1 })
    */
   async take(key: string, limit: RateLimit, cost = 1): Promise<TakeResult> {
     validateTake(key, limit, cost);

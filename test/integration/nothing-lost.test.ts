@@ -1,4 +1,6 @@
+import { createLocalSqsClient } from '../../infra/local/sqs-client';
 import { textUpdate } from '../../infra/local/update-factory';
+import { redriveDeadLetters } from '../../lib/operations/redrive';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 const SERVER_ERROR = {
@@ -52,5 +54,24 @@ describe('messages during a Telegram outage', () => {
         (line) => line.includes('CircuitOpenError') || line.includes('Deferred the record'),
       ),
     ).toBe(true);
-  }, 90_000);
+
+    // After the outage, redriving the dead letters answers every remaining message exactly once.
+    const sqs = createLocalSqsClient();
+    await redriveDeadLetters({
+      sqs,
+      deadLetterQueueUrl: harness.stack.resources.deadLetterQueueUrl,
+      targetQueueUrl: harness.stack.resources.inboundQueueUrl,
+      dryRun: false,
+      maxMessages: 100,
+      log: () => undefined,
+    });
+    sqs.destroy();
+    await harness.stack.settle(60_000);
+
+    expect(await harness.stack.deadLetterCount()).toBe(0);
+    for (const user of users) {
+      expect(harness.fake.messages(user.id)).toHaveLength(1);
+    }
+    expect((await harness.transactions()).length).toBe(users.length);
+  }, 120_000);
 });
