@@ -44,6 +44,7 @@ export async function processInboundRecord(
   } catch (error) {
     logger.error('Invalid inbound record; it stays on the queue until it reaches the dead-letter queue', {
       messageId: record.messageId,
+      receiveCount: record.attributes?.ApproximateReceiveCount,
       error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
     });
     throw error;
