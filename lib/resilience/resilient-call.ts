@@ -257,6 +257,12 @@ export function createResilientCaller(options: ResilientCallerOptions): Resilien
         }
         counters.rateLimitWaits += 1;
         counters.rateLimitWaitedMs += taken.waitMs;
+        // The key names the bucket (for example a chat id); DEBUG keeps it out of INFO logs.
+        options.logger.debug('Waiting for a rate-limit token', {
+          dependency: request.dependency,
+          key,
+          waitMs: taken.waitMs,
+        });
         await wait(taken.waitMs);
       }
     }
