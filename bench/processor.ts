@@ -106,8 +106,8 @@ export interface ProcessorBenchResult {
 
 /**
  * Processes text messages through the real processor handler, one SQS record per invocation as Lambda
- * would hand them over, with the fake Bot API replying, and counts DynamoDB requests per message: first
- * for `messages` new users (whose first message also creates the user), then for a second message of each.
+ * would hand them over, with the fake Bot API replying. It counts DynamoDB requests per message, first for
+ * `messages` new users, whose first message also creates the user, then for a second message of each.
  */
 export async function benchProcessor(messages: number): Promise<ProcessorBenchResult> {
   const fake = await startFakeTelegram();

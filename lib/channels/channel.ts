@@ -1,5 +1,5 @@
 /**
- * What the processor core needs from a chat channel. The core builds channel-neutral messages and
+ * Interface between the processor core and a chat channel. The core builds channel-neutral messages and
  * never handles Bot API or Graph API types.
  */
 

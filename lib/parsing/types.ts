@@ -29,7 +29,7 @@ export interface ParseResult {
   merchant: string | null;
   description: string;
   category: Category | null;
-  /** 0 to 1. Above 0.7 the transaction is saved; 0.4 to 0.7 asks to confirm; below 0.4 asks for details. */
+  /** Score from 0 to 1. Above 0.7 the transaction is saved, from 0.4 to 0.7 the bot requests confirmation, and below 0.4 it requests details. */
   confidence: number;
   /** Machine-readable reasons that lowered the confidence, for example `ambiguous-separator`. */
   flags: string[];

@@ -30,8 +30,9 @@ async function deferOrLog(
 }
 
 /**
- * Processes one SQS record from the inbound queue. Any error fails only this record: SQS delivers it
- * again and, after the queue's receive count, moves it to the dead-letter queue.
+ * Processes one SQS record from the inbound queue. An error fails this record, and the batch processor
+ * also fails the later records of the same chat to keep its order. SQS delivers them again and, after
+ * the queue's receive count, moves them to the dead-letter queue.
  */
 export async function processInboundRecord(
   record: SQSRecord,

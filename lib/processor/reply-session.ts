@@ -7,6 +7,7 @@ import type { IdempotencyStore } from '../store/idempotency-store';
  * and a retry skips sends that have one. When the event's claim was fresh, no earlier attempt can have
  * sent anything, so the markers are not read. Edits are repeated as they are, because Telegram treats an
  * identical edit as a no-op.
+ * NOTE: a crash after a send and before its marker write makes the retry send that one reply again.
  */
 export class ReplySession {
   #sendCount = 0;

@@ -9,8 +9,8 @@ const SERVER_ERROR = {
 };
 
 /**
- * Telegram fails long enough to open the circuit; every message must end processed once (stored and
- * replied to once) or wait in the dead-letter queue, never vanish.
+ * Telegram fails long enough to open the circuit. Every message must end processed once (stored and
+ * replied to once) or wait in the dead-letter queue, and none may vanish.
  */
 describe('messages during a Telegram outage', () => {
   let harness: TestStack;
@@ -55,7 +55,7 @@ describe('messages during a Telegram outage', () => {
       ),
     ).toBe(true);
 
-    // After the outage, redriving the dead letters answers every remaining message exactly once.
+    // After the outage, redriving the dead letters sends one reply to every remaining message.
     const sqs = createLocalSqsClient();
     await redriveDeadLetters({
       sqs,

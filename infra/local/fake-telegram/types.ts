@@ -68,8 +68,8 @@ export interface FakeTelegram {
    */
   pushUpdate(update: Update | Omit<Update, 'update_id'>): Update;
   /**
-   * Records what an update delivered by webhook tells about chats, user messages and callback queries,
-   * as Telegram knows them, without queueing it for getUpdates.
+   * Records the chats, user messages and callback queries of an update delivered by webhook, as Telegram
+   * would have them, without queueing the update for getUpdates.
    */
   observeUpdate(update: Update): void;
   /** Registers a callback query id so that answerCallbackQuery accepts it, as if tapped at `receivedAt`. */
@@ -83,7 +83,7 @@ export interface FakeTelegram {
     file_size: number;
     file_path: string;
   };
-  /** Answers the next `times` (default 1) requests for `method` with `response` instead of handling them. */
+  /** Returns `response` to the next `times` (default 1) requests for `method` instead of handling them. */
   failNext(method: string, response: InjectedFailure, times?: number): void;
   /** Makes sends to the chat fail with 403 "Forbidden: bot was blocked by the user". */
   blockChat(chatId: number): void;

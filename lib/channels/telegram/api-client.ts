@@ -35,18 +35,7 @@ import {
 } from './errors';
 import { assertReplyMarkupData, MAX_MESSAGE_LENGTH, splitMessage } from './text';
 
-export type {
-  CallOptions,
-  EditMessageTextOptions,
-  EditTarget,
-  SendMessageOptions,
-  SendReplyMarkup,
-  TelegramApiClientOptions,
-  TelegramLogger,
-  TelegramMethod,
-  TelegramParams,
-  TelegramResult,
-} from './api-types';
+export type * from './api-types';
 
 const DEFAULT_BASE_URL = 'https://api.telegram.org';
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -57,8 +46,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  * It handles the failures that have a single correct response. It waits out a 429 that fits the
  * caller's budget and resends text once without formatting when Telegram cannot parse it. It splits
  * long texts, and it treats "message is not modified" and expired callback queries as success.
- * Every other failure throws a {@link TelegramApiError} subclass whose `retryable` flag tells the
- * caller's retry policy what to do. The client never retries 5xx or network errors itself.
+ * Every other failure throws a {@link TelegramApiError} subclass whose `retryable` flag guides the
+ * caller's retry policy. The client never retries 5xx or network errors itself.
  */
 export class TelegramApiClient {
   private readonly token: string;
@@ -184,7 +173,7 @@ export class TelegramApiClient {
     }
   }
 
-  /** Answers a callback query. An expired or unknown query id is logged and counts as success. */
+  /** Calls answerCallbackQuery. An expired or unknown query id is logged and counts as success. */
   async answerCallbackQuery(
     callbackQueryId: string,
     options: { text?: string; showAlert?: boolean } = {},
