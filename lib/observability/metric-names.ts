@@ -13,11 +13,11 @@ export const METRIC_NAMESPACE = 'Financy';
 
 /** Metric names, by what they count. */
 export const METRICS = {
-  /** Webhook requests answered, by `channel` and `outcome` ({@link WebhookOutcome}). Unit: Count. */
+  /** Webhook responses sent, by `channel` and `outcome` ({@link WebhookOutcome}). Unit: Count. */
   webhookRequests: 'WebhookRequests',
-  /** Webhook requests refused with a 4xx, by `channel` and `reason` ({@link WebhookRejectReason}). Unit: Count. */
+  /** Webhook requests rejected with a 4xx, by `channel` and `reason` ({@link WebhookRejectReason}). Unit: Count. */
   webhookRejected: 'WebhookRejected',
-  /** Webhook requests answered 503 because the queue or the secret was unreachable, by `channel`. Unit: Count. */
+  /** Webhook requests that got 503 because the queue or the secret was unreachable, by `channel`. Unit: Count. */
   webhookUnavailable: 'WebhookUnavailable',
   /** Updates the processor finished, by `channel`. Unit: Count. */
   updatesProcessed: 'UpdatesProcessed',
@@ -30,9 +30,9 @@ export const METRICS = {
   circuitOpened: 'CircuitOpened',
   /** Circuits that closed after a good trial, by `dependency`. Unit: Count. */
   circuitClosed: 'CircuitClosed',
-  /** Calls refused by an open circuit without reaching the provider, by `dependency`. Unit: Count. */
+  /** Calls rejected by an open circuit without reaching the provider, by `dependency`. Unit: Count. */
   shortCircuitedCalls: 'ShortCircuitedCalls',
-  /** Provider answers that said "too many requests" (HTTP 429), by `dependency`. Unit: Count. */
+  /** Provider responses with HTTP 429 (too many requests), by `dependency`. Unit: Count. */
   providerRateLimited: 'ProviderRateLimited',
   /** Records given back to the queue to wait for a rate limit or an open circuit, by `dependency`. Unit: Count. */
   callsDeferred: 'CallsDeferred',
@@ -54,7 +54,7 @@ export type MetricDimension = 'channel' | 'outcome' | 'reason' | 'dependency';
 export type MetricUnit = 'Count' | 'Milliseconds';
 
 /**
- * Where code records a metric. The functions pass a Powertools-backed sink; unit tests pass a recorder.
+ * Destination of recorded metrics. The functions pass a Powertools-backed sink and unit tests pass a recorder.
  * Each call is one data point with its own dimensions, never merged with another call's dimensions.
  */
 export interface MetricsSink {
