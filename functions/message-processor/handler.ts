@@ -1,5 +1,8 @@
 import { loadProcessorConfig } from '../../lib/config';
-import { createProcessorHandler } from './create-handler';
+import { PowertoolsMetricsSink } from '../../lib/observability/powertools-metrics';
+import { createProcessorHandler, PROCESSOR_SERVICE } from './create-handler';
 
 /** Lambda entry point of the inbound queue's processor. */
-export const handler = createProcessorHandler(loadProcessorConfig());
+export const handler = createProcessorHandler(loadProcessorConfig(), {
+  metrics: new PowertoolsMetricsSink({ serviceName: PROCESSOR_SERVICE }),
+});

@@ -1,38 +1,71 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handleTelegramWebhook } from '../../lib/channels/telegram/webhook';
 import type { TelegramWebhookConfig } from '../../lib/config';
+import { createFunctionLogger } from '../../lib/observability/function-logger';
+import { DISCARDING_METRICS, type MetricsSink } from '../../lib/observability/metric-names';
+import { createFunctionTracer, tracingWith } from '../../lib/observability/powertools-tracing';
 import { createTelegramSecretsLoader, type TelegramSecretsLoader } from '../../lib/secrets/telegram-secrets';
+
+/** Service name of the function's logs, traces and metrics. */
+export const TELEGRAM_WEBHOOK_SERVICE = 'telegram-webhook';
 
 /** Optional overrides, for tests and the local stack. */
 export interface TelegramWebhookHandlerOverrides {
   logger?: Logger;
   sqs?: SQSClient;
   loadSecrets?: TelegramSecretsLoader;
+  /**
+   * Destination of the webhook metrics. The Lambda entry point passes a Powertools sink.
+   * @default DISCARDING_METRICS
+   */
+  metrics?: MetricsSink;
+  /**
+   * Tracer for the handler, the SQS and Secrets Manager clients and the annotations.
+   * @default a Powertools Tracer, which traces only inside Lambda
+   */
+  tracer?: Tracer;
 }
 
-/** Wires the Telegram webhook function: Powertools logging through middy, then one call into lib/. */
+/**
+ * Wires the Telegram webhook function: Powertools tracing and logging through middy, then one call into
+ * lib/. The SQS client is traced, so SendMessage carries the X-Ray trace header to the processor.
+ */
 export function createTelegramWebhookHandler(
   config: TelegramWebhookConfig,
   overrides: TelegramWebhookHandlerOverrides = {},
 ) {
-  const logger = overrides.logger ?? new Logger({ serviceName: 'telegram-webhook' });
+  const logger = overrides.logger ?? createFunctionLogger(TELEGRAM_WEBHOOK_SERVICE);
+  const tracer = overrides.tracer ?? createFunctionTracer(TELEGRAM_WEBHOOK_SERVICE);
   if (!config.checkSourceIp) {
     logger.warn('Telegram source IP check is off (TELEGRAM_IP_CHECK=false); turn it on outside local use');
   }
+  const secretsProvider = new SecretsProvider({
+    awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+  });
   const dependencies = {
-    sqs: overrides.sqs ?? new SQSClient({}),
+    sqs: tracer.captureAWSv3Client(overrides.sqs ?? new SQSClient({})),
     inboundQueueUrl: config.inboundQueueUrl,
-    loadSecrets: overrides.loadSecrets ?? createTelegramSecretsLoader(config.secrets),
+    loadSecrets: overrides.loadSecrets ?? createTelegramSecretsLoader(config.secrets, secretsProvider),
     checkSourceIp: config.checkSourceIp,
     maxBodyBytes: config.maxBodyBytes,
     logger,
+    metrics: overrides.metrics ?? DISCARDING_METRICS,
+    tracing: tracingWith(tracer),
   };
 
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler((event) => handleTelegramWebhook(event, dependencies));
+  return (
+    middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+      // Responses stay out of traces: the logs and metrics already carry the status and the reason.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .handler((event) => handleTelegramWebhook(event, dependencies))
+  );
 }

@@ -1,5 +1,8 @@
 import { loadTelegramWebhookConfig } from '../../lib/config';
-import { createTelegramWebhookHandler } from './create-handler';
+import { PowertoolsMetricsSink } from '../../lib/observability/powertools-metrics';
+import { createTelegramWebhookHandler, TELEGRAM_WEBHOOK_SERVICE } from './create-handler';
 
 /** Lambda entry point of POST /webhooks/telegram. */
-export const handler = createTelegramWebhookHandler(loadTelegramWebhookConfig());
+export const handler = createTelegramWebhookHandler(loadTelegramWebhookConfig(), {
+  metrics: new PowertoolsMetricsSink({ serviceName: TELEGRAM_WEBHOOK_SERVICE }),
+});

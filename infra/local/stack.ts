@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { createProcessorHandler } from '../../functions/message-processor/create-handler';
-import { createTelegramWebhookHandler } from '../../functions/telegram-webhook/create-handler';
+import { createProcessorHandler, PROCESSOR_SERVICE } from '../../functions/message-processor/create-handler';
+import {
+  createTelegramWebhookHandler,
+  TELEGRAM_WEBHOOK_SERVICE,
+} from '../../functions/telegram-webhook/create-handler';
 import { loadProcessorConfig, loadTelegramWebhookConfig } from '../../lib/config';
+import type { MetricsSink } from '../../lib/observability/metric-names';
+import { PowertoolsMetricsSink } from '../../lib/observability/powertools-metrics';
 import type { CircuitBreakerSettings } from '../../lib/resilience/circuit-breaker';
 import { PROCESSOR_BATCH_SIZE, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
 import { type LocalGateway, startLocalGateway } from './gateway';
@@ -43,6 +49,20 @@ export interface LocalStackOptions {
   /** Loggers for the two functions; Powertools loggers writing to stdout when omitted. */
   webhookLogger?: Logger;
   processorLogger?: Logger;
+  /**
+   * Receives the EMF line of every metric data point of both functions, the way Lambda puts them into
+   * the function's log stream. `npm start` passes its log file.
+   * @default a line on stdout, where Powertools writes EMF in Lambda
+   */
+  writeMetricLine?: (line: string) => void;
+  /**
+   * Receives the data points of both functions in place of EMF lines, for example a recorder in tests.
+   * @default Powertools sinks, one per function, that write to `writeMetricLine`
+   */
+  metrics?: MetricsSink;
+  /** Tracers for the two functions. When omitted, Powertools tracers, which do nothing outside Lambda. */
+  webhookTracer?: Tracer;
+  processorTracer?: Tracer;
   /** Extra environment for both functions, for example `DEFAULT_CURRENCY`. */
   environment?: Record<string, string>;
   /**
@@ -122,14 +142,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...options.environment,
   };
 
+  const writeMetricLine = options.writeMetricLine ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const metricsOf = (serviceName: string) =>
+    options.metrics ?? new PowertoolsMetricsSink({ serviceName, writeLine: writeMetricLine });
+
   const webhook = createTelegramWebhookHandler(loadTelegramWebhookConfig(environment), {
     sqs,
     logger: options.webhookLogger,
+    metrics: metricsOf(TELEGRAM_WEBHOOK_SERVICE),
+    tracer: options.webhookTracer,
   });
   const processor = createProcessorHandler(loadProcessorConfig(environment), {
     logger: options.processorLogger,
     sqs,
     breakerSettings: options.breakerSettings,
+    metrics: metricsOf(PROCESSOR_SERVICE),
+    tracer: options.processorTracer,
   });
   const gateway: LocalGateway = await startLocalGateway([
     {

@@ -6,21 +6,26 @@
  *   TELEGRAM_BOT_TOKEN=... npm start   long-poll a real bot and feed its updates to the local webhook
  */
 import { parseArgs } from 'node:util';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { PROCESSOR_SERVICE } from '../../functions/message-processor/create-handler';
+import { TELEGRAM_WEBHOOK_SERVICE } from '../../functions/telegram-webhook/create-handler';
 import { TelegramApiClient } from '../../lib/channels/telegram/api-client';
 import { pointSdkAtEmulators, startEmulators } from './emulators';
 import { startFakeTelegram } from './fake-telegram/server';
+import { LocalFunctionLogger, type LocalLog, openLocalLog } from './local-log';
 import { startPollingBridge } from './polling-bridge';
 import { readUpdateFiles, replayUpdates, retimeUpdates } from './replay';
 import { startLocalStack } from './stack';
 import { runTerminalChat } from './terminal-chat';
 
-const USAGE = `Usage: npm start -- [--replay FILE... [--timeout SECONDS] [--keep-dates]] [--verbose]
+const USAGE = `Usage: npm start -- [--replay FILE... [--timeout SECONDS] [--keep-dates]] [--verbose] [--log-file FILE]
   --replay FILE...   post each Telegram update in FILE (one update, an array, or {"deliveries": [...]})
                      and print one JSON line per bot reply and per stored or changed transaction
   --timeout SECONDS  how long a replayed update may take to settle (default 60)
   --keep-dates       keep the dates in the files; by default they move to now, keeping their gaps
   --verbose          print the functions' INFO logs (default: warnings and errors only)
+  --log-file FILE    write the functions' log lines (INFO and above) and EMF metric lines to FILE,
+                     one JSON object per line, as CloudWatch Logs would get them (default: a new
+                     functions.log in a temporary directory; the path is printed at start)
 Environment: TELEGRAM_BOT_TOKEN to chat with a real bot through getUpdates; TELEGRAM_API_BASE_URL to
 point that at another Bot API server.`;
 
@@ -32,6 +37,7 @@ function parseCommandLine() {
         replay: { type: 'boolean' },
         timeout: { type: 'string' },
         verbose: { type: 'boolean' },
+        'log-file': { type: 'string' },
         'keep-dates': { type: 'boolean' },
         channel: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -77,6 +83,16 @@ try {
   process.exit(2);
 }
 
+let functionLog: LocalLog;
+try {
+  functionLog = openLocalLog(values['log-file']);
+} catch (error) {
+  process.stderr.write(
+    `error: could not open the log file (${(error as Error).message}); pass a writable path with --log-file.\n`,
+  );
+  process.exit(2);
+}
+
 info('Starting DynamoDB Local and the SQS emulator…');
 const emulators = await startEmulators();
 pointSdkAtEmulators(emulators.endpoints);
@@ -87,8 +103,17 @@ const botToken = fake?.token ?? realBotToken!;
 const stack = await startLocalStack({
   botToken,
   telegramApiBaseUrl,
-  webhookLogger: new Logger({ serviceName: 'telegram-webhook', logLevel }),
-  processorLogger: new Logger({ serviceName: 'message-processor', logLevel }),
+  webhookLogger: new LocalFunctionLogger({
+    serviceName: TELEGRAM_WEBHOOK_SERVICE,
+    terminalLevel: logLevel,
+    writeLine: functionLog.writeLine,
+  }),
+  processorLogger: new LocalFunctionLogger({
+    serviceName: PROCESSOR_SERVICE,
+    terminalLevel: logLevel,
+    writeLine: functionLog.writeLine,
+  }),
+  writeMetricLine: functionLog.writeLine,
   onPollerError: (error) => process.stderr.write(`local SQS poller: ${(error as Error).message}\n`),
 });
 
@@ -99,6 +124,7 @@ async function shutdown(code: number): Promise<never> {
     await stack.stop();
     await fake?.stop();
     await emulators.stop();
+    functionLog.close();
   }
   process.exit(code);
 }
@@ -113,6 +139,7 @@ info(
 );
 info(`Inbound queue      ${stack.resources.inboundQueueUrl}`);
 info(`Dead-letter queue  ${stack.resources.deadLetterQueueUrl}`);
+info(`Function logs      ${functionLog.path} (log lines and EMF metrics, JSON lines)`);
 
 if (values.replay) {
   try {

@@ -8,6 +8,12 @@ export interface InboundEnvelope {
   updateId: number;
   /** When the webhook accepted the update, epoch milliseconds. */
   receivedAtEpochMs: number;
+  /**
+   * Id of the webhook request that accepted the update (API Gateway's request id). Every function that
+   * handles the update logs it as `correlationId` and annotates its trace with it. Absent in envelopes
+   * written before it existed.
+   */
+  correlationId?: string;
   update: Update;
 }
 
@@ -50,6 +56,11 @@ export function parseEnvelope(body: string): InboundEnvelope {
   }
   if (typeof envelope.update !== 'object' || envelope.update === null) {
     throw new InvalidEnvelopeError(`Envelope of update ${envelope.updateId} has no update object.`);
+  }
+  if (envelope.correlationId !== undefined && typeof envelope.correlationId !== 'string') {
+    throw new InvalidEnvelopeError(
+      `Envelope of update ${envelope.updateId} has a correlationId of type ${typeof envelope.correlationId}; expected a string.`,
+    );
   }
 
   return envelope as InboundEnvelope;

@@ -30,11 +30,18 @@ export const METRICS = {
   circuitOpened: 'CircuitOpened',
   /** Circuits that closed after a good trial, by `dependency`. Unit: Count. */
   circuitClosed: 'CircuitClosed',
-  /** Calls rejected by an open circuit without reaching the provider, by `dependency`. Unit: Count. */
+  /**
+   * Attempts rejected by an open or full half-open circuit without reaching the provider, by `dependency`.
+   * Rejections because the breaker's DynamoDB table failed are logged, not counted here. Unit: Count.
+   */
   shortCircuitedCalls: 'ShortCircuitedCalls',
   /** Provider responses with HTTP 429 (too many requests), by `dependency`. Unit: Count. */
   providerRateLimited: 'ProviderRateLimited',
-  /** Records given back to the queue to wait for a rate limit or an open circuit, by `dependency`. Unit: Count. */
+  /**
+   * Calls that the resilience layer ended with a request to wait: an open circuit, an empty token bucket,
+   * a retry delay beyond the call's budget, or a provider 429 with a delay. The processor gives each such
+   * record back to the queue for that long. By `dependency`. Unit: Count.
+   */
   callsDeferred: 'CallsDeferred',
 } as const;
 
@@ -58,6 +65,11 @@ export type MetricUnit = 'Count' | 'Milliseconds';
  * Each call is one data point with its own dimensions, never merged with another call's dimensions.
  */
 export interface MetricsSink {
+  /**
+   * Records one data point of `name` with exactly `dimensions` (dimensions left `undefined` are dropped).
+   * `value` defaults to 1 and `unit` to `Count`. Implementations must not throw, because a lost data point
+   * must not fail the request that produced it.
+   */
   record(
     name: MetricName,
     dimensions: Partial<Record<MetricDimension, string>>,

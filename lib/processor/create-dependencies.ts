@@ -4,6 +4,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { TelegramApiClient } from '../channels/telegram/api-client';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
 import type { ProcessorConfig } from '../config';
+import { DISCARDING_METRICS, type MetricsSink } from '../observability/metric-names';
+import { NO_TRACING, type Tracing } from '../observability/tracing';
 import { type CircuitBreakerSettings, DynamoCircuitBreaker } from '../resilience/circuit-breaker';
 import { createResilientCaller, type ResilientCaller } from '../resilience/resilient-call';
 import { DynamoTokenBucket } from '../resilience/token-bucket';
@@ -27,6 +29,16 @@ export interface ProcessorDependencyOverrides {
   breakerSettings?: Partial<CircuitBreakerSettings>;
   /** Sleep used for rate-limit waits and retry delays. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Destination of the processor's and the resilience layer's metrics.
+   * @default DISCARDING_METRICS
+   */
+  metrics?: MetricsSink;
+  /**
+   * Tracing of records and Telegram calls.
+   * @default NO_TRACING
+   */
+  tracing?: Tracing;
 }
 
 /**
@@ -42,6 +54,8 @@ export function createProcessorDependencies(
   const client = createDocumentClient(overrides.dynamodb);
   const now = overrides.now ?? Date.now;
   const loadSecrets = overrides.loadSecrets ?? createTelegramSecretsLoader(config.secrets);
+  const metrics = overrides.metrics ?? DISCARDING_METRICS;
+  const tracing = overrides.tracing ?? NO_TRACING;
   let telegram: { token: string; channel: TelegramChannel } | undefined;
   const resilienceLogger = {
     debug: (message: string, extra: Record<string, unknown>) => logger.debug(message, extra),
@@ -57,6 +71,7 @@ export function createProcessorDependencies(
       now,
       logger: resilienceLogger,
       settings: overrides.breakerSettings,
+      metrics,
     }),
     buckets: new DynamoTokenBucket({
       client,
@@ -67,6 +82,8 @@ export function createProcessorDependencies(
     logger: resilienceLogger,
     now,
     sleep: overrides.sleep,
+    metrics,
+    tracing,
   });
 
   return {
@@ -86,6 +103,8 @@ export function createProcessorDependencies(
       now,
     }),
     logger,
+    metrics,
+    tracing,
     now,
     deferrer: new RecordDeferrer(overrides.sqs ?? new SQSClient({})),
     async channel() {

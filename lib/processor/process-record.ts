@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { normalizeTelegramUpdate } from '../channels/telegram/normalize';
 import { type InboundEnvelope, parseEnvelope } from '../inbound/envelope';
+import { METRICS } from '../observability/metric-names';
 import { requestedDelayMs } from './deferral';
 import type { ProcessorDependencies } from './dependencies';
 import { handleEvent } from './handle-event';
@@ -29,10 +30,27 @@ async function deferOrLog(
   }
 }
 
+/** Name of the trace subsegment around one record. */
+export const RECORD_SUBSEGMENT = '### processInboundRecord';
+
+function recordFinished(envelope: InboundEnvelope, dependencies: ProcessorDependencies): void {
+  const dimensions = { channel: envelope.channel };
+  dependencies.metrics.record(METRICS.updatesProcessed, dimensions);
+  dependencies.metrics.record(
+    METRICS.processingLag,
+    dimensions,
+    Math.max(0, dependencies.now() - envelope.receivedAtEpochMs),
+    'Milliseconds',
+  );
+}
+
 /**
  * Processes one SQS record from the inbound queue. An error fails this record, and the batch processor
  * also fails the later records of the same chat to keep its order. SQS delivers them again and, after
  * the queue's receive count, moves them to the dead-letter queue.
+ *
+ * While the record runs, log lines carry its `updateId`, `channel` and `correlationId`, and a trace
+ * subsegment annotated with the same ids wraps it.
  */
 export async function processInboundRecord(
   record: SQSRecord,
@@ -51,9 +69,19 @@ export async function processInboundRecord(
     throw error;
   }
 
-  logger.appendKeys({ updateId: envelope.updateId, channel: envelope.channel });
+  const ids = {
+    updateId: envelope.updateId,
+    channel: envelope.channel,
+    correlationId: envelope.correlationId,
+  };
+  logger.appendKeys(ids);
   try {
-    await handleEvent(normalizeTelegramUpdate(envelope.update), dependencies);
+    await dependencies.tracing.inSubsegment(
+      RECORD_SUBSEGMENT,
+      () => handleEvent(normalizeTelegramUpdate(envelope.update), dependencies),
+      { annotations: ids },
+    );
+    recordFinished(envelope, dependencies);
   } catch (error) {
     const delayMs = requestedDelayMs(error);
     if (delayMs !== undefined && dependencies.deferrer !== undefined) {
@@ -67,6 +95,6 @@ export async function processInboundRecord(
     });
     throw error;
   } finally {
-    logger.removeKeys(['updateId', 'channel']);
+    logger.removeKeys(Object.keys(ids));
   }
 }

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DISCARDING_METRICS, METRICS, type MetricsSink } from '../observability/metric-names';
 import { StoreError } from '../store/errors';
 import { type BreakerItem, BreakerTable, type BreakerUpdateOutcome } from './breaker-table';
 import { BreakerStoreUnavailableError, CircuitOpenError } from './errors';
@@ -22,6 +23,11 @@ export interface CircuitBreakerOptions {
   /** Clock in epoch milliseconds. Default `Date.now`. */
   now?: () => number;
   logger?: ResilienceLogger;
+  /**
+   * Receives CircuitOpened and CircuitClosed on the transitions that this instance applies.
+   * @default DISCARDING_METRICS
+   */
+  metrics?: MetricsSink;
 }
 
 /**
@@ -91,6 +97,7 @@ export class DynamoCircuitBreaker {
   readonly #storeFailureModes: Readonly<Record<string, StoreFailureMode>> & { default: StoreFailureMode };
   readonly #now: () => number;
   readonly #logger: ResilienceLogger;
+  readonly #metrics: MetricsSink;
   readonly #cache = new Map<string, CacheEntry>();
   readonly #storeWarnings: ThrottledWarning;
 
@@ -105,6 +112,7 @@ export class DynamoCircuitBreaker {
       this.#now,
     );
     this.#logger = options.logger ?? SILENT_LOGGER;
+    this.#metrics = options.metrics ?? DISCARDING_METRICS;
     this.#storeWarnings = new ThrottledWarning(this.#logger, this.#now);
   }
 
@@ -349,6 +357,7 @@ export class DynamoCircuitBreaker {
         failures: item.consecutiveFailures,
         openMs: this.#settings.openMs,
       });
+      this.#metrics.record(METRICS.circuitOpened, { dependency });
     } else {
       this.#cache.delete(dependency);
     }
@@ -368,6 +377,7 @@ export class DynamoCircuitBreaker {
     if (outcome.applied) {
       this.#cache.delete(dependency);
       this.#logger.info('Circuit closed after a successful trial', { dependency });
+      this.#metrics.record(METRICS.circuitClosed, { dependency });
     }
   }
 
@@ -396,6 +406,7 @@ export class DynamoCircuitBreaker {
         dependency,
         openMs: this.#settings.openMs,
       });
+      this.#metrics.record(METRICS.circuitOpened, { dependency });
     }
   }
 

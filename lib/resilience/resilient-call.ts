@@ -1,14 +1,18 @@
+import { DISCARDING_METRICS, METRICS, type MetricsSink } from '../observability/metric-names';
+import { NO_TRACING, type TraceFailureFlag, type Tracing } from '../observability/tracing';
 import { StoreError } from '../store/errors';
 import type { BreakerPermit, DynamoCircuitBreaker } from './circuit-breaker';
 import {
+  BreakerStoreUnavailableError,
   CircuitOpenError,
   DeferCallError,
+  deferDelayMs,
   InvalidResilienceOptionError,
   isRejectedByResilience,
   RateLimitStoreUnavailableError,
   RetryBudgetExceededError,
 } from './errors';
-import { classifyFailure, type FailureClassifier } from './failure';
+import { classifyFailure, type FailureClassifier, retryAfterMsOf, statusOf } from './failure';
 import { type KeyedRateLimit, RESILIENCE_LIMITS, type StoreFailureMode, storeFailureModeOf } from './limits';
 import { type ResilienceLogger, ThrottledWarning } from './logger';
 import { sleep as realSleep, retryWithBackoff } from './retry';
@@ -34,12 +38,29 @@ export interface ResilientCallerOptions {
   retry?: Partial<{ maxAttempts: number; baseDelayMs: number; maxDelayMs: number }>;
   /** Store failure modes applied when a token bucket cannot be updated. Default `RESILIENCE_LIMITS.storeFailureModes`. */
   storeFailureModes?: Readonly<Record<string, StoreFailureMode>> & { default: StoreFailureMode };
+  /**
+   * Receives ShortCircuitedCalls, ProviderRateLimited and CallsDeferred, each with the call's
+   * `dependency` as its only dimension.
+   * @default DISCARDING_METRICS
+   */
+  metrics?: MetricsSink;
+  /**
+   * Wraps each attempt in a subsegment named `<dependency>.<operation>`, without URL, body or ids.
+   * @default NO_TRACING
+   */
+  tracing?: Tracing;
 }
 
 /** One call through the resilience layer. */
 export interface ResilientCallOptions {
-  /** Breaker key, such as `telegram` or `telegram:getFile`. */
+  /**
+   * Breaker key, such as `telegram` or `telegram:getFile`. It is also the `dependency` dimension of the
+   * layer's metrics and the start of the trace subsegment's name, so it never contains a chat id or other
+   * per-user value. Such values belong in rate-limit keys.
+   */
   dependency: string;
+  /** Provider method, such as `sendMessage`, that completes the trace subsegment's name. */
+  operation?: string;
   /** Buckets to take from before each attempt, in this order. */
   rateLimits?: readonly KeyedRateLimit[];
   /** Whether sending the request twice has the same effect as once. See {@link retryWithBackoff}. */
@@ -123,6 +144,8 @@ export function createResilientCaller(options: ResilientCallerOptions): Resilien
   const retrySettings = { ...RESILIENCE_LIMITS.retry, ...options.retry };
   const storeFailureModes = options.storeFailureModes ?? RESILIENCE_LIMITS.storeFailureModes;
   const storeWarnings = new ThrottledWarning(options.logger, now);
+  const metrics = options.metrics ?? DISCARDING_METRICS;
+  const tracing = options.tracing ?? NO_TRACING;
   const counters: Omit<ResilienceStats, 'dynamoRequests'> = {
     calls: 0,
     succeeded: 0,
@@ -161,6 +184,8 @@ export function createResilientCaller(options: ResilientCallerOptions): Resilien
       sleptMs += ms;
     };
     const classify = request.classify ?? classifyFailure;
+    const subsegmentName =
+      request.operation === undefined ? request.dependency : `${request.dependency}.${request.operation}`;
 
     const attempt = async (attemptNumber: number): Promise<T> => {
       const permit = await acquire(request.dependency);
@@ -174,8 +199,14 @@ export function createResilientCaller(options: ResilientCallerOptions): Resilien
       counters.attempts += 1;
       let result: T;
       try {
-        result = await operation(attemptNumber);
+        result = await tracing.inSubsegment(subsegmentName, () => operation(attemptNumber), {
+          remote: true,
+          failureFlag: (error) => traceFailureFlag(error, classify),
+        });
       } catch (error) {
+        if (statusOf(error) === 429) {
+          metrics.record(METRICS.providerRateLimited, { dependency: request.dependency });
+        }
         await reportFailure(permit, classify(error));
         throw error;
       }
@@ -211,6 +242,9 @@ export function createResilientCaller(options: ResilientCallerOptions): Resilien
       if (error instanceof RetryBudgetExceededError) {
         counters.budgetExhausted += 1;
       }
+      if (requestsDelay(error)) {
+        metrics.record(METRICS.callsDeferred, { dependency: request.dependency });
+      }
       throw error;
     }
   }
@@ -221,6 +255,11 @@ export function createResilientCaller(options: ResilientCallerOptions): Resilien
     } catch (error) {
       if (error instanceof CircuitOpenError) {
         counters.shortCircuits += 1;
+        // A fail-closed breaker also rejects when its table failed. The circuit is not open then, so only the
+        // breaker's log line reports it.
+        if (!(error instanceof BreakerStoreUnavailableError)) {
+          metrics.record(METRICS.shortCircuitedCalls, { dependency });
+        }
       }
       throw error;
     }
@@ -307,4 +346,22 @@ export function createResilientCaller(options: ResilientCallerOptions): Resilien
       };
     },
   };
+}
+
+/**
+ * Returns true when a failed call requests a delay before it is tried again: one of this layer's "try
+ * later" errors, or a provider 429 that states how long to wait. The processor defers the record then.
+ */
+function requestsDelay(error: unknown): boolean {
+  return (
+    deferDelayMs(error) !== undefined || (statusOf(error) === 429 && retryAfterMsOf(error) !== undefined)
+  );
+}
+
+function traceFailureFlag(error: unknown, classify: FailureClassifier): TraceFailureFlag {
+  if (statusOf(error) === 429) {
+    return 'throttle';
+  }
+
+  return classify(error) === 'dependency-failure' ? 'fault' : 'error';
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { type LocalResources, provisionLocalResources } from '../../infra/local/provision';
 import { createLocalSqsClient } from '../../infra/local/sqs-client';
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Update } from '@grammyjs/types';
@@ -8,6 +9,7 @@ import { type LocalStack, startLocalStack } from '../../infra/local/stack';
 import type { Transaction } from '../../lib/domain/transaction';
 import type { User } from '../../lib/domain/user';
 import type { CircuitBreakerSettings } from '../../lib/resilience/circuit-breaker';
+import { type MetricPoint, RecordingMetrics } from '../unit/observability/recording-metrics';
 import { CapturingLogger } from './capturing-logger';
 
 /** A local stack with a fake Bot API and captured logs, for one test file. */
@@ -16,6 +18,8 @@ export interface TestStack {
   fake: FakeTelegram;
   /** Every log line of both functions, as JSON strings. */
   logLines: string[];
+  /** Every metric data point of both functions, in place of EMF lines. */
+  metricPoints: MetricPoint[];
   /** Posts a raw request to the webhook. */
   post(body: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
   /** Posts an update with the right secret, as Telegram does. */
@@ -33,6 +37,9 @@ export interface TestStackOptions {
   startProcessor?: boolean;
   processorTimeoutSeconds?: number;
   breakerSettings?: Partial<CircuitBreakerSettings>;
+  /** Tracers for the two functions, such as fakes that record segments. */
+  webhookTracer?: Tracer;
+  processorTracer?: Tracer;
 }
 
 /**
@@ -42,6 +49,7 @@ export interface TestStackOptions {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const fake = await startFakeTelegram();
   const logLines: string[] = [];
+  const metricPoints: MetricPoint[] = [];
   const stack = await startLocalStack({
     botToken: fake.token,
     telegramApiBaseUrl: fake.url,
@@ -54,6 +62,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     startProcessor: options.startProcessor,
     processorTimeoutSeconds: options.processorTimeoutSeconds,
     breakerSettings: options.breakerSettings,
+    metrics: new RecordingMetrics(metricPoints),
+    webhookTracer: options.webhookTracer,
+    processorTracer: options.processorTracer,
   });
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const scan = async <T>(table: string): Promise<T[]> => {
@@ -73,6 +84,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     stack,
     fake,
     logLines,
+    metricPoints,
     post,
     postUpdate: (update) => {
       fake.observeUpdate(update);

@@ -1,12 +1,6 @@
 import type {
-  ApiMethods,
   File,
-  ForceReply,
-  InlineKeyboardMarkup,
   Message,
-  Opts,
-  ReplyKeyboardMarkup,
-  ReplyKeyboardRemove,
   Update,
   UserFromGetMe,
 } from '@grammyjs/types';

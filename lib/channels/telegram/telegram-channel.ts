@@ -44,7 +44,8 @@ function messageRateLimits(chatId: string) {
 /**
  * {@link ChatChannel} on the Telegram Bot API, sending HTML messages. Every call goes through the
  * resilience layer: the circuit breaker, the bot and chat token buckets, and retries with backoff that
- * honour `retry_after`. A wait that does not fit `budgetMs()`, the time left in the invocation, throws an
+ * honour `retry_after`. Each attempt is traced as `telegram.<method>` without the request URL, which
+ * contains the bot token. A wait that does not fit `budgetMs()`, the time left in the invocation, throws an
  * error that carries the delay, so the processor gives the record back to the queue for that long.
  */
 export class TelegramChannel implements ChatChannel {
@@ -61,6 +62,7 @@ export class TelegramChannel implements ChatChannel {
       const parts = await this.resilience.call(
         {
           dependency: DEPENDENCY,
+          operation: 'sendMessage',
           rateLimits: messageRateLimits(chatId),
           idempotent: false,
           budgetMs: this.budgetMs(),
@@ -87,7 +89,13 @@ export class TelegramChannel implements ChatChannel {
     try {
       // Editing to the same content twice is harmless, so edits retry like idempotent calls.
       await this.resilience.call(
-        { dependency: DEPENDENCY, rateLimits, idempotent: true, budgetMs: this.budgetMs() },
+        {
+          dependency: DEPENDENCY,
+          operation: 'editMessageText',
+          rateLimits,
+          idempotent: true,
+          budgetMs: this.budgetMs(),
+        },
         () =>
           this.client.editMessageText(editTarget, message.text, {
             parseMode: 'HTML',
@@ -108,6 +116,7 @@ export class TelegramChannel implements ChatChannel {
     await this.resilience.call(
       {
         dependency: DEPENDENCY,
+        operation: 'answerCallbackQuery',
         rateLimits: rateLimitsFor('telegram:bot'),
         idempotent: true,
         budgetMs: this.budgetMs(),

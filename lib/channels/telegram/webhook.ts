@@ -4,6 +4,15 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { getHeader, rawBody, secretsEqual } from '../../http/request';
 import { jsonResponse } from '../../http/response';
 import { type InboundEnvelope, serializeEnvelope } from '../../inbound/envelope';
+import { correlationIdOf } from '../../observability/correlation-id';
+import {
+  DISCARDING_METRICS,
+  METRICS,
+  type MetricsSink,
+  type WebhookOutcome,
+  type WebhookRejectReason,
+} from '../../observability/metric-names';
+import type { Tracing } from '../../observability/tracing';
 import type { TelegramSecretsLoader } from '../../secrets/telegram-secrets';
 import { isTelegramSourceIp } from './source-ip';
 import { checkTelegramUpdate } from './update-shape';
@@ -20,7 +29,25 @@ export interface TelegramWebhookDependencies {
   maxBodyBytes: number;
   logger: Logger;
   now?: () => number;
+  /**
+   * Receives one WebhookRequests data point per response, plus WebhookRejected for a 4xx and
+   * WebhookUnavailable for a 503.
+   * @default DISCARDING_METRICS
+   */
+  metrics?: MetricsSink;
+  /**
+   * Annotates the current trace segment with `channel`, `correlationId` and, once known, `updateId`.
+   * @default no tracing
+   */
+  tracing?: Tracing;
 }
+
+const CHANNEL = 'telegram';
+
+/** A response and how it counts in the webhook metrics. */
+type WebhookResult =
+  | { outcome: Exclude<WebhookOutcome, 'rejected'>; response: APIGatewayProxyStructuredResultV2 }
+  | { outcome: 'rejected'; reason: WebhookRejectReason; response: APIGatewayProxyStructuredResultV2 };
 
 /**
  * Verifies a Telegram webhook request and queues the update for the processor.
@@ -28,11 +55,55 @@ export interface TelegramWebhookDependencies {
  * 403 wrong source network, 401 missing or wrong secret token, 413 body too large, 400 not a Telegram
  * update; none of them queues anything. 200 for queued and deliberately ignored updates. 503 only when
  * the queue cannot be reached, so Telegram delivers the update again.
+ *
+ * API Gateway's request id becomes the correlation id: the log lines of this request carry it as
+ * `correlationId`, the trace is annotated with it, and the envelope takes it to the processor.
  */
 export async function handleTelegramWebhook(
   event: APIGatewayProxyEventV2,
   dependencies: TelegramWebhookDependencies,
 ): Promise<APIGatewayProxyStructuredResultV2> {
+  const { logger } = dependencies;
+  const correlationId = correlationIdOf(event);
+  logger.appendKeys({ correlationId });
+  dependencies.tracing?.annotate({ channel: CHANNEL, correlationId });
+  try {
+    const result = await verifyAndQueue(event, dependencies, correlationId);
+    recordOutcome(dependencies.metrics ?? DISCARDING_METRICS, result);
+
+    return result.response;
+  } finally {
+    logger.removeKeys(['correlationId']);
+  }
+}
+
+function recordOutcome(metrics: MetricsSink, result: WebhookResult): void {
+  metrics.record(METRICS.webhookRequests, { channel: CHANNEL, outcome: result.outcome });
+  if (result.outcome === 'rejected') {
+    metrics.record(METRICS.webhookRejected, { channel: CHANNEL, reason: result.reason });
+  }
+  if (result.outcome === 'unavailable') {
+    metrics.record(METRICS.webhookUnavailable, { channel: CHANNEL });
+  }
+}
+
+function rejected(
+  reason: WebhookRejectReason,
+  statusCode: number,
+  body: Record<string, unknown>,
+): WebhookResult {
+  return { outcome: 'rejected', reason, response: jsonResponse(statusCode, body) };
+}
+
+function unavailable(): WebhookResult {
+  return { outcome: 'unavailable', response: jsonResponse(503, { error: 'Temporarily unavailable.' }) };
+}
+
+async function verifyAndQueue(
+  event: APIGatewayProxyEventV2,
+  dependencies: TelegramWebhookDependencies,
+  correlationId: string,
+): Promise<WebhookResult> {
   const { logger } = dependencies;
   const sourceIp = event.requestContext?.http?.sourceIp;
   if (dependencies.checkSourceIp && !isTelegramSourceIp(sourceIp)) {
@@ -40,7 +111,9 @@ export async function handleTelegramWebhook(
       reason: 'source-ip',
       sourceIp,
     });
-    return jsonResponse(403, { error: 'Requests are accepted only from Telegram webhook networks.' });
+    return rejected('source-ip', 403, {
+      error: 'Requests are accepted only from Telegram webhook networks.',
+    });
   }
 
   let webhookSecret: string;
@@ -50,11 +123,11 @@ export async function handleTelegramWebhook(
     logger.error('Could not load the Telegram webhook secret; Telegram will deliver the update again', {
       error: describeError(error),
     });
-    return jsonResponse(503, { error: 'Temporarily unavailable.' });
+    return unavailable();
   }
   if (!secretsEqual(getHeader(event.headers, TELEGRAM_SECRET_HEADER), webhookSecret)) {
     logger.warn('Rejected Telegram webhook: missing or wrong secret token', { reason: 'secret-token' });
-    return jsonResponse(401, { error: `Missing or wrong ${TELEGRAM_SECRET_HEADER} header.` });
+    return rejected('secret-token', 401, { error: `Missing or wrong ${TELEGRAM_SECRET_HEADER} header.` });
   }
 
   const body = rawBody(event);
@@ -64,7 +137,7 @@ export async function handleTelegramWebhook(
       bodyBytes: body.byteLength,
       maxBodyBytes: dependencies.maxBodyBytes,
     });
-    return jsonResponse(413, {
+    return rejected('body-size', 413, {
       error: `Body of ${body.byteLength} bytes exceeds ${dependencies.maxBodyBytes} bytes.`,
     });
   }
@@ -77,7 +150,7 @@ export async function handleTelegramWebhook(
       reason: 'json',
       bodyBytes: body.byteLength,
     });
-    return jsonResponse(400, { error: 'Body is not valid JSON.' });
+    return rejected('json', 400, { error: 'Body is not valid JSON.' });
   }
 
   const check = checkTelegramUpdate(parsed);
@@ -86,18 +159,20 @@ export async function handleTelegramWebhook(
       reason: 'shape',
       detail: check.reason,
     });
-    return jsonResponse(400, { error: `Not a Telegram update: ${check.reason}.` });
+    return rejected('shape', 400, { error: `Not a Telegram update: ${check.reason}.` });
   }
+  dependencies.tracing?.annotate({ updateId: check.updateId });
   if (check.outcome === 'ignored') {
     logger.info('Ignored Telegram update', { updateId: check.updateId, updateType: check.type });
-    return jsonResponse(200, { ok: true, ignored: check.type });
+    return { outcome: 'ignored', response: jsonResponse(200, { ok: true, ignored: check.type }) };
   }
 
   const envelope: InboundEnvelope = {
     version: 1,
-    channel: 'telegram',
+    channel: CHANNEL,
     updateId: check.updateId,
     receivedAtEpochMs: (dependencies.now ?? Date.now)(),
+    correlationId,
     update: check.update,
   };
   try {
@@ -114,7 +189,7 @@ export async function handleTelegramWebhook(
       updateId: check.updateId,
       error: describeError(error),
     });
-    return jsonResponse(503, { error: 'Temporarily unavailable.' });
+    return unavailable();
   }
 
   logger.info('Queued Telegram update', {
@@ -123,7 +198,7 @@ export async function handleTelegramWebhook(
     bodyBytes: body.byteLength,
   });
 
-  return jsonResponse(200, { ok: true });
+  return { outcome: 'queued', response: jsonResponse(200, { ok: true }) };
 }
 
 function describeError(error: unknown): { name: string; message: string } {

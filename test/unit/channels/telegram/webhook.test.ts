@@ -162,6 +162,7 @@ describe('handleTelegramWebhook', () => {
         channel: 'telegram',
         updateId: 703,
         receivedAtEpochMs: NOW_MS,
+        correlationId: 'request-1',
         update,
       });
     });
