@@ -55,7 +55,9 @@ export type RateLimitName =
   | 'openai:tokens'
   | 'vision:requests'
   | 'fx:requests'
-  | 'ses:emails';
+  | 'ses:emails'
+  | 'sns:sms'
+  | 'slack:webhook';
 
 /** Defaults of the whole layer. */
 export const RESILIENCE_LIMITS = {
@@ -130,6 +132,18 @@ export const RESILIENCE_LIMITS = {
       { window: 'second', ...rate(14, 1) },
       { window: 'day', ...quota(200_000, DAY_SECONDS, 14) },
     ],
+    /**
+     * Amazon SNS: SMS messages per second for the account.
+     * NOTE: 20 is an estimate of the default SMS rate of a new account. Set it to the quota that the
+     * account's Service Quotas console shows.
+     */
+    'sns:sms': rate(20, 1),
+    /**
+     * Slack incoming webhooks: 1 message per second per webhook. Slack tolerates short bursts but does not
+     * promise to deliver them, so the bucket holds 1. Scope it by the webhook's configured name, never by
+     * its URL, because the URL is a secret.
+     */
+    'slack:webhook': rate(1, 1),
   } satisfies Record<RateLimitName, RateLimit | readonly RateLimitWindow[]>,
 
   /** Google Cloud Vision: images in one request. This is a request size, not a rate. */

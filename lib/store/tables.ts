@@ -31,7 +31,14 @@ export interface TableDefinition {
 }
 
 /** Logical table ids. */
-export type TableId = 'users' | 'identities' | 'transactions' | 'idempotency' | 'resilience';
+export type TableId =
+  | 'users'
+  | 'identities'
+  | 'transactions'
+  | 'idempotency'
+  | 'resilience'
+  | 'suppressions'
+  | 'fxRates';
 
 /** Users: one item per person, whatever channels they use. */
 export const USERS_TABLE: TableDefinition = {
@@ -95,6 +102,30 @@ export const RESILIENCE_TABLE: TableDefinition = {
   timeToLiveAttribute: 'expiresAtEpochSeconds',
 };
 
+/**
+ * E-mail suppressions, one item per lower-cased address: whether sending is suppressed, the reason and the
+ * SES event behind it, and the soft bounces counted since the last delivery. Items stay until removed, so
+ * there is no TTL.
+ */
+export const SUPPRESSIONS_TABLE: TableDefinition = {
+  id: 'suppressions',
+  partitionKey: { name: 'address', type: 'S' },
+  globalSecondaryIndexes: [],
+};
+
+/**
+ * Exchange rates against one base currency, partitioned by that base. The sort key `latest` is the merged
+ * current rates, with a version for conditional writes. `day#YYYY-MM-DD` is a copy of them as last written
+ * on that UTC day, for conversions at a past date. `provider#<id>` marks a provider disabled after a
+ * configuration or credential failure. Rates are decimal strings.
+ */
+export const FX_RATES_TABLE: TableDefinition = {
+  id: 'fxRates',
+  partitionKey: { name: 'baseCurrency', type: 'S' },
+  sortKey: { name: 'recordKey', type: 'S' },
+  globalSecondaryIndexes: [],
+};
+
 /** Every table the application uses. */
 export const TABLES: readonly TableDefinition[] = [
   USERS_TABLE,
@@ -102,4 +133,6 @@ export const TABLES: readonly TableDefinition[] = [
   TRANSACTIONS_TABLE,
   IDEMPOTENCY_TABLE,
   RESILIENCE_TABLE,
+  SUPPRESSIONS_TABLE,
+  FX_RATES_TABLE,
 ];
