@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { App, Tags } from 'aws-cdk-lib';
+import { addComplianceChecks } from './stack/compliance';
+import {
+  parseEventSourceMaxConcurrency,
+  parseReservedConcurrency,
+  parseSampleRate,
+} from './stack/context-options';
 import { FinancyStack } from './stack/financy-stack';
 import { parseStage } from './stack/stage';
 
@@ -13,6 +19,7 @@ const optionalContext = (key: string): string | undefined => {
   const value: unknown = app.node.tryGetContext(key);
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
+const context = (key: string): unknown => app.node.tryGetContext(key);
 
 new FinancyStack(app, `Financy-${stage}`, {
   stage,
@@ -22,7 +29,17 @@ new FinancyStack(app, `Financy-${stage}`, {
   alarmEmail: optionalContext('alarmEmail'),
   defaultCurrency: optionalContext('defaultCurrency'),
   defaultTimeZone: optionalContext('defaultTimeZone'),
+  debugSampleRate: parseSampleRate('debugSampleRate', context('debugSampleRate')),
+  webhookReservedConcurrency: parseReservedConcurrency(
+    'webhookReservedConcurrency',
+    context('webhookReservedConcurrency'),
+  ),
+  processorMaxConcurrency: parseEventSourceMaxConcurrency(
+    'processorMaxConcurrency',
+    context('processorMaxConcurrency'),
+  ),
 });
 
 Tags.of(app).add('project', 'financy');
 Tags.of(app).add('stage', stage);
+addComplianceChecks(app);

@@ -35,3 +35,40 @@ export const TELEGRAM_ALLOWED_UPDATES = [
   'callback_query',
   'my_chat_member',
 ] as const;
+
+/**
+ * Largest webhook request body that the webhook functions accept (WEBHOOK_MAX_BODY_BYTES), 1 MiB. Larger
+ * bodies get 413. A Telegram update is usually a few kilobytes, because a message text has at most 4,096
+ * characters. The limits in front of the function are higher: API Gateway HTTP APIs have a fixed payload
+ * limit of 10 MB, and Lambda accepts up to 6 MB per synchronous invocation. The stack sets the value
+ * explicitly, although the function's own default is the same, so the template shows the limit in force.
+ */
+export const WEBHOOK_MAX_BODY_BYTES = 1_048_576;
+
+/**
+ * Powertools service names of the functions (POWERTOOLS_SERVICE_NAME). Powertools Metrics records the
+ * service name as the `service` dimension of every custom metric, so alarms on those metrics need it.
+ */
+export const SERVICE_NAMES = {
+  telegramWebhook: 'telegram-webhook',
+  messageProcessor: 'message-processor',
+  telegramRegisterWebhook: 'telegram-register-webhook',
+} as const;
+
+/** A dependency of the resilience layer that gets a circuit breaker alarm. */
+export interface MonitoredDependency {
+  /** The `dependency` key that code passes to lib/resilience, such as `telegram`. */
+  readonly dependency: string;
+  /** Service names of the functions that call it. Its alarm adds up their metrics. */
+  readonly callers: readonly string[];
+}
+
+/**
+ * Dependencies that get a circuit breaker alarm. Add an entry when code starts calling a new dependency
+ * (`whatsapp`, `openai`, `vision`, `fx:<provider>`, `ses`), or a caller when another function calls one.
+ * The dashboard's breaker widgets use CloudWatch SEARCH and show every dependency without this list, but
+ * alarms cannot use SEARCH.
+ */
+export const MONITORED_DEPENDENCIES: readonly MonitoredDependency[] = [
+  { dependency: 'telegram', callers: [SERVICE_NAMES.messageProcessor] },
+];

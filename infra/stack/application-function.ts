@@ -1,9 +1,17 @@
 import * as path from 'node:path';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../../lib/observability/metric-names';
+import {
+  acknowledgeRuntime,
+  createExecutionRole,
+  enableActiveTracing,
+  NODE_22_RUNTIME_REASON,
+} from './lambda-hardening';
 
 /** Powertools log level. */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -21,6 +29,11 @@ export interface FunctionDefaults {
   readonly logRetention: RetentionDays;
   /** Removal policy of each function's log group. */
   readonly logRemovalPolicy: RemovalPolicy;
+  /**
+   * Share of invocations, from 0 to 1, that log at DEBUG level (POWERTOOLS_LOGGER_SAMPLE_RATE).
+   * @default 0
+   */
+  readonly debugSampleRate?: number;
 }
 
 /** Properties of {@link ApplicationFunction}. */
@@ -48,6 +61,19 @@ export interface ApplicationFunctionProps {
    * @default - none
    */
   readonly description?: string;
+  /**
+   * Concurrency reserved for the function, which is also the most instances it may run at once.
+   * @default - none, so the function shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Whether Powertools Tracer records outgoing HTTPS requests as trace subsegments
+   * (POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS). Tracer stores each request's URL without the query string,
+   * and the Telegram Bot API carries the bot token in the URL path (`/bot<token>/sendMessage`), so
+   * turn this on only for functions whose outgoing URLs contain no secret. AWS SDK calls are traced either way.
+   * @default false
+   */
+  readonly captureHttpsRequests?: boolean;
 }
 
 // esbuild's ESM output has no `require`, but CommonJS dependencies bundled into it still call
@@ -58,17 +84,22 @@ export const ESM_REQUIRE_BANNER =
 
 /**
  * A Node.js 22 function on ARM64, bundled locally by esbuild into one minified ES module with a
- * source map, with its own log group and Powertools settings.
+ * source map, with its own log group, X-Ray active tracing and Powertools settings.
  *
  * ES module output is needed because @middy/core 7 ships only ES modules. The AWS SDK is bundled
  * as well, so the deployed code runs the SDK version from package-lock.json that the tests used,
  * not the one in the Lambda runtime.
+ *
+ * The execution role may write only to the function's own log group and send X-Ray trace data. Every
+ * other permission comes from `grantX` calls on the resources that the function uses.
  */
 export class ApplicationFunction extends Construct {
   /** The bundled function. */
   readonly lambdaFunction: NodejsFunction;
   /** Log group that receives the function's logs. */
   readonly logGroup: LogGroup;
+  /** Execution role of the function. */
+  readonly role: Role;
 
   constructor(scope: Construct, id: string, props: ApplicationFunctionProps) {
     super(scope, id);
@@ -78,6 +109,7 @@ export class ApplicationFunction extends Construct {
       retention: defaults.logRetention,
       removalPolicy: defaults.logRemovalPolicy,
     });
+    this.role = createExecutionRole(this, 'ServiceRole', this.logGroup);
 
     this.lambdaFunction = new NodejsFunction(this, 'Function', {
       entry: path.resolve(defaults.projectRoot, props.entry),
@@ -89,11 +121,15 @@ export class ApplicationFunction extends Construct {
       memorySize: props.memorySize,
       timeout: props.timeout,
       description: props.description,
+      role: this.role,
       logGroup: this.logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: defaults.logLevel,
-        POWERTOOLS_METRICS_NAMESPACE: 'Financy',
+        POWERTOOLS_LOGGER_SAMPLE_RATE: String(defaults.debugSampleRate ?? 0),
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+        POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: String(props.captureHttpsRequests ?? false),
         // Stack traces point at the TypeScript sources through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
@@ -109,5 +145,8 @@ export class ApplicationFunction extends Construct {
         bundleAwsSDK: true,
       },
     });
+
+    enableActiveTracing(this.lambdaFunction, this.role);
+    acknowledgeRuntime(this.lambdaFunction, NODE_22_RUNTIME_REASON);
   }
 }

@@ -1,11 +1,15 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { AlarmBase } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { BOT_TOKEN_PLACEHOLDER } from '../../lib/channels/telegram/register-webhook';
-import { FUNCTION_ENTRIES } from '../definitions';
+import { FUNCTION_ENTRIES, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
+import { createAlarmTopic, notifyOnStateChange } from './alarm-topic';
 import type { FunctionDefaults, LogLevel } from './application-function';
+import { OperationsAlarms } from './operations-alarms';
+import { OperationsDashboard } from './operations-dashboard';
 import { MessageProcessor } from './processor';
 import { type Stage, settingsForStage } from './stage';
 import { FinancyTables } from './tables';
@@ -37,6 +41,26 @@ export interface FinancyStackProps extends StackProps {
    */
   readonly logLevel?: LogLevel;
   /**
+   * Share of invocations, from 0 to 1, that log at DEBUG level (POWERTOOLS_LOGGER_SAMPLE_RATE). The app
+   * reads it from `-c debugSampleRate=0.1`.
+   * @default the stage's setting: 0.1 in dev, 0 in prod
+   */
+  readonly debugSampleRate?: number;
+  /**
+   * Reserved concurrency of the webhook function, or `null` for none. Lambda rejects a reservation that
+   * would leave less than 100 unreserved concurrent executions in the account, so an account whose
+   * concurrency quota is low needs a lower value or `null`. The app reads it from
+   * `-c webhookReservedConcurrency=<n|none>`.
+   * @default the stage's setting: 5 in dev, 40 in prod
+   */
+  readonly webhookReservedConcurrency?: number | null;
+  /**
+   * Most processor instances that the inbound queue's event source runs at once, from 2 to 1,000. The app
+   * reads it from `-c processorMaxConcurrency=<n>`.
+   * @default the stage's setting: 2 in dev, 10 in prod
+   */
+  readonly processorMaxConcurrency?: number;
+  /**
    * Value that forces the webhook to be registered again, usually the VersionId of the secret
    * after the bot token was set. The app reads it from `-c telegramSecretVersion=...`.
    * @default 'initial'
@@ -61,14 +85,16 @@ export interface FinancyStackProps extends StackProps {
 
 /**
  * The Financy chat integration for one stage: the Telegram webhook API and function, the inbound
- * FIFO queue with its dead-letter queue and alarm, the message processor, the DynamoDB tables,
- * the bot secret and the deploy-time webhook registration.
+ * FIFO queue with its dead-letter queue, the message processor, the DynamoDB tables, the bot secret,
+ * the deploy-time webhook registration, and the operational alarms and dashboard.
  */
 export class FinancyStack extends Stack {
   /** Secret with `botToken` and `webhookSecret`. */
   readonly telegramSecret: Secret;
-  /** Topic that alarms notify. */
+  /** Topic that alarms notify, on entering ALARM and on returning to OK. */
   readonly alarmTopic: Topic;
+  /** Customer managed key that encrypts the alarm topic. */
+  readonly alarmTopicKey: Key;
   /** DynamoDB tables. */
   readonly tables: FinancyTables;
   /** Webhook API, webhook function and inbound queues. */
@@ -77,6 +103,10 @@ export class FinancyStack extends Stack {
   readonly processor: MessageProcessor;
   /** Deploy-time setWebhook call. */
   readonly webhookRegistration: TelegramWebhookRegistration;
+  /** Alarms on the queues, the processor, the webhook and the circuit breakers. */
+  readonly operationsAlarms: OperationsAlarms;
+  /** CloudWatch dashboard `<stack name>-operations`. */
+  readonly operationsDashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: FinancyStackProps) {
     super(scope, id, props);
@@ -87,7 +117,12 @@ export class FinancyStack extends Stack {
       logLevel: props.logLevel ?? 'INFO',
       logRetention: settings.logRetention,
       logRemovalPolicy: settings.removalPolicy,
+      debugSampleRate: props.debugSampleRate ?? settings.debugSampleRate,
     };
+    const webhookReservedConcurrency =
+      props.webhookReservedConcurrency === undefined
+        ? settings.webhookReservedConcurrency
+        : (props.webhookReservedConcurrency ?? undefined);
 
     this.tables = new FinancyTables(this, 'Tables', {
       removalPolicy: settings.removalPolicy,
@@ -108,13 +143,20 @@ export class FinancyStack extends Stack {
       removalPolicy: settings.removalPolicy,
     });
 
-    this.alarmTopic = new Topic(this, 'AlarmTopic', {
-      displayName: `Financy ${props.stage} alarms`,
-      enforceSSL: true,
+    Validations.of(this.telegramSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The bot token cannot be rotated by a Lambda function: only @BotFather issues a new one, by a chat ' +
+        'command. docs/deploy.md describes rotating both the token and the webhook secret by hand, followed ' +
+        'by a deploy that registers the webhook again.',
     });
-    if (props.alarmEmail !== undefined) {
-      this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
-    }
+
+    const alarmTopic = createAlarmTopic(this, {
+      displayName: `Financy ${props.stage} alarms`,
+      email: props.alarmEmail,
+    });
+    this.alarmTopic = alarmTopic.topic;
+    this.alarmTopicKey = alarmTopic.key;
 
     this.ingest = new TelegramIngest(this, 'TelegramIngest', {
       functionDefaults,
@@ -122,6 +164,7 @@ export class FinancyStack extends Stack {
       secret: this.telegramSecret,
       alarmTopic: this.alarmTopic,
       namePrefix: `financy-${props.stage}`,
+      reservedConcurrency: webhookReservedConcurrency,
     });
 
     this.processor = new MessageProcessor(this, 'MessageProcessor', {
@@ -132,6 +175,7 @@ export class FinancyStack extends Stack {
       secret: this.telegramSecret,
       defaultCurrency: props.defaultCurrency,
       defaultTimeZone: props.defaultTimeZone,
+      maxConcurrency: props.processorMaxConcurrency ?? settings.processorMaxConcurrency,
     });
 
     this.webhookRegistration = new TelegramWebhookRegistration(this, 'TelegramWebhookRegistration', {
@@ -145,6 +189,22 @@ export class FinancyStack extends Stack {
     // function and the queue must exist first.
     this.webhookRegistration.node.addDependency(this.ingest);
 
+    this.operationsAlarms = new OperationsAlarms(this, 'OperationsAlarms', {
+      alarmTopic: this.alarmTopic,
+      api: this.ingest.api,
+      inboundQueue: this.ingest.queue,
+      processorFunction: this.processor.processorFunction,
+    });
+    this.operationsDashboard = new OperationsDashboard(this, 'OperationsDashboard', {
+      api: this.ingest.api,
+      webhookFunction: this.ingest.webhookFunction,
+      processorFunction: this.processor.processorFunction,
+      inboundQueue: this.ingest.queue,
+      deadLetterQueue: this.ingest.deadLetterQueue,
+      alarms: [this.ingest.deadLetterAlarm, ...this.operationsAlarms.all],
+      processorTimeout: Duration.seconds(PROCESSOR_TIMEOUT_SECONDS),
+    });
+
     new CfnOutput(this, 'WebhookUrl', {
       value: this.ingest.webhookUrl,
       description: 'URL registered with Telegram setWebhook',
@@ -157,8 +217,24 @@ export class FinancyStack extends Stack {
       value: this.webhookRegistration.message,
       description: 'Result of the last webhook registration',
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'Topic that every alarm notifies; subscribe the on-call e-mail or the Slack notifier here',
+    });
+    new CfnOutput(this, 'OperationsDashboardName', {
+      value: this.operationsDashboard.dashboard.dashboardName,
+      description: 'CloudWatch dashboard of the chat pipeline',
+    });
     new CfnOutput(this, 'InboundQueueUrl', { value: this.ingest.queue.queueUrl });
     new CfnOutput(this, 'InboundDeadLetterQueueUrl', { value: this.ingest.deadLetterQueue.queueUrl });
+  }
+
+  /**
+   * Adds an alarm of a later feature to the operations: it notifies the alarm topic on entering ALARM and
+   * on returning to OK, and appears in the dashboard's alarm status widget.
+   */
+  addOperationalAlarm(alarm: AlarmBase): void {
+    notifyOnStateChange(alarm, this.alarmTopic);
+    this.operationsDashboard.addAlarms(alarm);
   }
 }

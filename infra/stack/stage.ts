@@ -24,22 +24,43 @@ export interface StageSettings {
   removalPolicy: RemovalPolicy;
   /** Whether DynamoDB rejects DeleteTable calls on the tables. */
   deletionProtection: boolean;
-  /** Retention of the functions' log groups. */
+  /** Retention of every log group: the functions', the API access log and the custom resource provider's. */
   logRetention: RetentionDays;
+  /**
+   * Share of invocations, from 0 to 1, that log at DEBUG level regardless of POWERTOOLS_LOG_LEVEL
+   * (POWERTOOLS_LOGGER_SAMPLE_RATE).
+   */
+  debugSampleRate: number;
+  /**
+   * Reserved concurrency of the webhook function, or `undefined` for none. It is both a guarantee and a
+   * cap, so a flood of webhook requests cannot take the concurrency that the processor needs.
+   */
+  webhookReservedConcurrency: number | undefined;
+  /** Highest number of processor instances that the inbound queue's event source invokes at once (2 to 1,000). */
+  processorMaxConcurrency: number;
 }
 
 const SETTINGS: Record<Stage, StageSettings> = {
-  // Dev data is disposable, so `cdk destroy` removes everything.
+  // Dev data is disposable, so `cdk destroy` removes everything. Dev accounts are often young, with a low
+  // Lambda concurrency quota, so dev reserves little and scales the processor little.
   dev: {
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
     logRetention: RetentionDays.ONE_WEEK,
+    debugSampleRate: 0.1,
+    webhookReservedConcurrency: 5,
+    processorMaxConcurrency: 2,
   },
   // Prod keeps users' transactions and the bot token even when the stack or a resource is deleted.
+  // Telegram opens at most 40 connections to a webhook at once (setWebhook's max_connections default,
+  // which the registration does not change), so 40 webhook instances serve every legitimate delivery.
   prod: {
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     logRetention: RetentionDays.THREE_MONTHS,
+    debugSampleRate: 0,
+    webhookReservedConcurrency: 40,
+    processorMaxConcurrency: 10,
   },
 };
 

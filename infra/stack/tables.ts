@@ -32,16 +32,23 @@ export interface FinancyTablesProps {
 export class FinancyTables extends Construct {
   /** The tables, by logical table id. */
   readonly tables: ReadonlyMap<TableId, TableV2>;
+  /** Ids of the tables that have global secondary indexes. */
+  readonly tablesWithIndexes: ReadonlySet<TableId>;
 
   constructor(scope: Construct, id: string, props: FinancyTablesProps) {
     super(scope, id);
 
     const tables = new Map<TableId, TableV2>();
+    const tablesWithIndexes = new Set<TableId>();
     for (const definition of props.definitions ?? TABLES) {
       tables.set(definition.id, this.createTable(definition, props));
+      if (definition.globalSecondaryIndexes.length > 0) {
+        tablesWithIndexes.add(definition.id);
+      }
     }
 
     this.tables = tables;
+    this.tablesWithIndexes = tablesWithIndexes;
   }
 
   private createTable(definition: TableDefinition, props: FinancyTablesProps): TableV2 {

@@ -1,24 +1,54 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnRoute,
+  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpStage,
+  LogGroupLogDestination,
   PayloadFormatVersion,
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INBOUND_QUEUE } from '../definitions';
+import { INBOUND_QUEUE, SERVICE_NAMES, WEBHOOK_MAX_BODY_BYTES } from '../definitions';
+import { notifyOnStateChange } from './alarm-topic';
 import { ApplicationFunction, type FunctionDefaults } from './application-function';
 
 /** Path of the Telegram webhook route on the HTTP API. */
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
+
+/**
+ * One JSON line per request in the API's access log. HTTP API access logs offer no variable for the request
+ * body or for arbitrary headers, and the only header logged here is User-Agent, so neither update contents
+ * nor the secret token header can reach the log. The source address shows requests from outside Telegram's
+ * ranges. `lambdaStatus` is the Lambda service's own status, 429 when the function was throttled, and
+ * `integrationStatus` the status that the function returned.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    sourceIp: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatencyMs: '$context.responseLatency',
+    integrationLatencyMs: '$context.integrationLatency',
+    integrationStatus: '$context.integration.status',
+    lambdaStatus: '$context.integrationStatus',
+    integrationError: '$context.integrationErrorMessage',
+    error: '$context.error.message',
+  }),
+);
 
 /** Properties of {@link TelegramIngest}. */
 export interface TelegramIngestProps {
@@ -41,8 +71,9 @@ export interface TelegramIngestProps {
    */
   readonly checkSourceIp?: boolean;
   /**
-   * Largest accepted request body in bytes (WEBHOOK_MAX_BODY_BYTES).
-   * @default - unset, so the function's own default of 1 MiB applies
+   * Largest accepted request body in bytes (WEBHOOK_MAX_BODY_BYTES). API Gateway itself passes bodies up
+   * to its fixed 10 MB limit, so this check in the function is the one that applies.
+   * @default WEBHOOK_MAX_BODY_BYTES from infra/definitions, 1 MiB
    */
   readonly maxBodyBytes?: number;
   /**
@@ -51,12 +82,27 @@ export interface TelegramIngestProps {
    */
   readonly secretsCacheSeconds?: number;
   /**
-   * Request rate limits of the API's default stage, which stop a flood of requests before it reaches
-   * Lambda. The defaults are an estimate of a personal-finance bot's needs, not a measurement. A
-   * throttled request gets 429, and Telegram delivers the update again later.
+   * Default request rate limits of each route of the API's default stage, for routes without limits of
+   * their own. They stop a flood of requests before it reaches Lambda. API Gateway applies limits on a
+   * best-effort basis, as targets. A throttled request gets 429, and Telegram delivers the update again
+   * later. The defaults are an estimate of a personal-finance bot's needs, not a measurement.
    * @default { rateLimit: 100, burstLimit: 200 }
    */
   readonly throttle?: ThrottleSettings;
+  /**
+   * Request rate limits of the `POST /webhooks/telegram` route, which replace the stage defaults for this
+   * route. The bot can send only about 30 replies per second, so accepting updates much faster only queues
+   * them. 50 per second with bursts of 100 leaves room for the backlog that Telegram delivers after an
+   * outage. This is an estimate, not a measurement.
+   * @default { rateLimit: 50, burstLimit: 100 }
+   */
+  readonly routeThrottle?: ThrottleSettings;
+  /**
+   * Reserved concurrency of the webhook function: guaranteed to it and also its ceiling, so a flood of
+   * webhook requests cannot use up the concurrency that the processor needs.
+   * @default - none
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -64,7 +110,9 @@ export interface TelegramIngestProps {
  * the webhook function behind it and the FIFO queue that the function writes to. The queue's FIFO
  * dead-letter queue has an alarm that fires as soon as one message arrives there.
  *
- * The webhook function may only send to the queue and read the secret.
+ * The webhook function may only send to the queue and read the secret. The API writes a JSON access log
+ * line per request, without the body and with no header but User-Agent, to a log group with the stage's
+ * retention.
  */
 export class TelegramIngest extends Construct {
   /** HTTP API with the channel webhook routes. */
@@ -79,6 +127,8 @@ export class TelegramIngest extends Construct {
   readonly deadLetterAlarm: Alarm;
   /** Function behind `POST /webhooks/telegram`. */
   readonly webhookFunction: NodejsFunction;
+  /** Log group of the API's access log. */
+  readonly accessLogGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: TelegramIngestProps) {
     super(scope, id);
@@ -106,9 +156,11 @@ export class TelegramIngest extends Construct {
     });
 
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
+      alarmName: `${Stack.of(this).stackName}-dead-letter-queue-not-empty`,
       alarmDescription:
         'Inbound Telegram updates failed processing and moved to the dead-letter queue. Read the processor ' +
-        'logs for the cause, fix it, then redrive the messages from the SQS console.',
+        'logs for the cause, fix it, then move the records back with npm run dlq:redrive. ' +
+        'Runbook: docs/operations.md, "Dead-letter queue not empty".',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: 'Maximum',
@@ -118,27 +170,25 @@ export class TelegramIngest extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    this.deadLetterAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
-    this.deadLetterAlarm.addOkAction(new SnsAction(props.alarmTopic));
+    notifyOnStateChange(this.deadLetterAlarm, props.alarmTopic);
 
     const environment: Record<string, string> = {
       INBOUND_QUEUE_URL: this.queue.queueUrl,
       TELEGRAM_SECRET_ARN: props.secret.secretArn,
       TELEGRAM_IP_CHECK: String(props.checkSourceIp ?? true),
       SECRETS_CACHE_SECONDS: String(props.secretsCacheSeconds ?? 300),
+      WEBHOOK_MAX_BODY_BYTES: String(props.maxBodyBytes ?? WEBHOOK_MAX_BODY_BYTES),
     };
-    if (props.maxBodyBytes !== undefined) {
-      environment.WEBHOOK_MAX_BODY_BYTES = String(props.maxBodyBytes);
-    }
 
     // Telegram waits for the HTTP response, so the function only verifies the request and enqueues the update.
     const webhook = new ApplicationFunction(this, 'Webhook', {
       defaults: props.functionDefaults,
       entry: props.entry,
-      serviceName: 'telegram-webhook',
+      serviceName: SERVICE_NAMES.telegramWebhook,
       description: 'Verifies Telegram webhook requests and enqueues the updates',
       memorySize: 256,
       timeout: Duration.seconds(5),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment,
     });
     this.webhookFunction = webhook.lambdaFunction;
@@ -149,19 +199,46 @@ export class TelegramIngest extends Construct {
       description: 'Webhook endpoints of the Financy chat channels',
       createDefaultStage: false,
     });
-    new HttpStage(this, 'DefaultStage', {
+    this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
+      retention: props.functionDefaults.logRetention,
+      removalPolicy: props.functionDefaults.logRemovalPolicy,
+    });
+    const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
       throttle: props.throttle ?? { rateLimit: 100, burstLimit: 200 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogGroup),
+        format: ACCESS_LOG_FORMAT,
+      },
     });
-    this.api.addRoutes({
+    const [route] = this.api.addRoutes({
       path: TELEGRAM_WEBHOOK_PATH,
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('TelegramWebhookIntegration', this.webhookFunction, {
         payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
       }),
     });
+    Validations.of(route!.node.defaultChild as CfnRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Telegram cannot sign webhook requests for IAM, JWT or a Lambda authorizer. The webhook function ' +
+        'authenticates every request itself: it compares the X-Telegram-Bot-Api-Secret-Token header with the ' +
+        'registered secret in constant time and checks the source address against the ranges that Telegram publishes.',
+    });
+
+    // HttpStage has no per-route settings, so they go on the L1 stage. CloudFormation rejects route
+    // settings for a route key that does not exist yet, hence the dependency.
+    const routeThrottle = props.routeThrottle ?? { rateLimit: 50, burstLimit: 100 };
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = {
+      [`POST ${TELEGRAM_WEBHOOK_PATH}`]: {
+        ThrottlingRateLimit: routeThrottle.rateLimit,
+        ThrottlingBurstLimit: routeThrottle.burstLimit,
+      },
+    };
+    stage.node.addDependency(route!);
 
     this.webhookUrl = `${this.api.apiEndpoint}${TELEGRAM_WEBHOOK_PATH}`;
   }

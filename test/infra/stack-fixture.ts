@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { addComplianceChecks } from '../../infra/stack/compliance';
 import { FinancyStack, type FinancyStackProps } from '../../infra/stack/financy-stack';
 import type { Stage } from '../../infra/stack/stage';
 
@@ -13,6 +14,7 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export interface TemplateResource {
   Type: string;
   Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
   DependsOn?: string[];
@@ -20,17 +22,91 @@ export interface TemplateResource {
 
 /**
  * Synthesizes a FinancyStack without bundling, which keeps a test run to seconds. The entry files
- * must still exist, because NodejsFunction checks them.
+ * must still exist, because NodejsFunction checks them. `extend` runs after the stack is built, as a
+ * later feature's constructs would.
  */
-export function synthesizeStack(stage: Stage, props: Partial<FinancyStackProps> = {}): Template {
+export function synthesizeStack(
+  stage: Stage,
+  props: Partial<FinancyStackProps> = {},
+  extend?: (stack: FinancyStack) => void,
+): Template {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'financy-synth-'));
   try {
     const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new FinancyStack(app, `Financy-${stage}`, { stage, projectRoot: PROJECT_ROOT, ...props });
+    extend?.(stack);
 
     return Template.fromStack(stack);
   } finally {
     // Template keeps the parsed template in memory, so the cloud assembly on disk is no longer needed.
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** A rule violation from CDK's validation report: the rule (with its finding), its severity and where. */
+export interface ComplianceFinding {
+  rule: string;
+  severity: string;
+  constructPaths: string[];
+}
+
+interface ValidationReport {
+  pluginReports: {
+    violations: {
+      ruleName: string;
+      severity: string;
+      violatingConstructs: { constructPath: string }[];
+    }[];
+  }[];
+}
+
+/** Result of {@link checkCompliance}. */
+export interface ComplianceResult {
+  /** Findings that no acknowledgment covers. */
+  findings: ComplianceFinding[];
+  /** The synthesized template, with each resource's acknowledgments in its `cdk_nag` metadata. */
+  template: Record<string, unknown> & { Resources: Record<string, TemplateResource> };
+}
+
+/**
+ * Synthesizes a FinancyStack without bundling, with the compliance checks that infra/app.ts adds, and
+ * returns every finding that was not acknowledged. Synthesis fails when there are findings, so they are
+ * read from the validation report that CDK writes before it fails.
+ */
+export function checkCompliance(
+  stage: Stage,
+  props: Partial<FinancyStackProps> = {},
+  extend?: (stack: FinancyStack) => void,
+): ComplianceResult {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'financy-nag-'));
+  try {
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new FinancyStack(app, `Financy-${stage}`, { stage, projectRoot: PROJECT_ROOT, ...props });
+    extend?.(stack);
+    addComplianceChecks(app);
+    const readTemplate = () =>
+      JSON.parse(
+        fs.readFileSync(path.join(outdir, stack.templateFile), 'utf8'),
+      ) as ComplianceResult['template'];
+    try {
+      app.synth();
+      return { findings: [], template: readTemplate() };
+    } catch (error) {
+      const reportPath = path.join(outdir, 'validation-report.json');
+      if (!fs.existsSync(reportPath)) {
+        throw error;
+      }
+      const report = JSON.parse(fs.readFileSync(reportPath, 'utf8')) as ValidationReport;
+      const findings = report.pluginReports.flatMap((plugin) =>
+        plugin.violations.map((violation) => ({
+          rule: violation.ruleName,
+          severity: violation.severity,
+          constructPaths: violation.violatingConstructs.map((construct) => construct.constructPath),
+        })),
+      );
+      return { findings, template: readTemplate() };
+    }
+  } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
@@ -58,6 +134,17 @@ export function environmentOf(resource: TemplateResource): Record<string, unknow
   const environment = resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
   return environment?.Variables ?? {};
 }
+
+/**
+ * Actions that every function's role has besides its grants: writing to its own log group and sending
+ * X-Ray trace data.
+ */
+export const BASELINE_FUNCTION_ACTIONS = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+];
 
 /** Returns every IAM action granted by inline policies attached to a function's role. */
 export function actionsOfFunctionRole(template: Template, functionResource: TemplateResource): string[] {

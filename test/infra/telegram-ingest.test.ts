@@ -1,6 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { INBOUND_QUEUE } from '../../infra/definitions';
-import { actionsOfFunctionRole, findFunction, synthesizeStack } from './stack-fixture';
+import {
+  actionsOfFunctionRole,
+  BASELINE_FUNCTION_ACTIONS,
+  findFunction,
+  synthesizeStack,
+} from './stack-fixture';
 
 describe('TelegramIngest', () => {
   const template = synthesizeStack('dev');
@@ -119,6 +124,7 @@ describe('TelegramIngest', () => {
 
     expect(actions.sort()).toEqual(
       [
+        ...BASELINE_FUNCTION_ACTIONS,
         'secretsmanager:DescribeSecret',
         'secretsmanager:GetSecretValue',
         'sqs:GetQueueAttributes',

@@ -1,6 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { TELEGRAM_ALLOWED_UPDATES } from '../../infra/definitions';
-import { actionsOfFunctionRole, environmentOf, findFunction, synthesizeStack } from './stack-fixture';
+import {
+  actionsOfFunctionRole,
+  BASELINE_FUNCTION_ACTIONS,
+  environmentOf,
+  findFunction,
+  synthesizeStack,
+} from './stack-fixture';
 
 describe('TelegramWebhookRegistration', () => {
   const template = synthesizeStack('dev');
@@ -50,10 +56,9 @@ describe('TelegramWebhookRegistration', () => {
   it('lets the handler only read the secret', () => {
     const [, handler] = findFunction(template, 'telegram-register-webhook');
 
-    expect(actionsOfFunctionRole(template, handler).sort()).toEqual([
-      'secretsmanager:DescribeSecret',
-      'secretsmanager:GetSecretValue',
-    ]);
+    expect(actionsOfFunctionRole(template, handler).sort()).toEqual(
+      [...BASELINE_FUNCTION_ACTIONS, 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort(),
+    );
     expect(environmentOf(handler).TELEGRAM_API_BASE_URL).toBe('https://api.telegram.org');
   });
 

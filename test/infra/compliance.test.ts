@@ -1,0 +1,65 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { STAGES } from '../../infra/stack/stage';
+import { checkCompliance } from './stack-fixture';
+
+interface Acknowledgment {
+  id: string;
+  reason: string;
+}
+
+function acknowledgmentsOf(template: ReturnType<typeof checkCompliance>['template']): Acknowledgment[] {
+  return Object.values(template.Resources).flatMap((resource) => {
+    const nag = resource.Metadata?.cdk_nag as { rules_to_suppress?: Acknowledgment[] } | undefined;
+    return nag?.rules_to_suppress ?? [];
+  });
+}
+
+describe('cdk-nag AwsSolutions checks', () => {
+  const results = new Map(STAGES.map((stage) => [stage, checkCompliance(stage)]));
+
+  it.each(STAGES)('leave no unacknowledged error or warning in %s', (stage) => {
+    expect(results.get(stage)?.findings).toEqual([]);
+  });
+
+  it('report errors and warnings of bad resources', () => {
+    const { findings } = checkCompliance('dev', {}, (stack) => {
+      new Queue(stack, 'PlainQueue', { encryption: QueueEncryption.UNENCRYPTED });
+      new Table(stack, 'TableWithoutRecovery', {
+        partitionKey: { name: 'id', type: AttributeType.STRING },
+        encryption: TableEncryption.AWS_MANAGED,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+    });
+    const rules = findings.map((finding) => `${finding.severity} ${finding.rule}`);
+
+    expect(rules).toEqual(expect.arrayContaining(['error AwsSolutions-SQS4', 'warning AwsSolutions-DDB3']));
+  });
+
+  it.each(STAGES)('give every acknowledgment in %s a specific reason', (stage) => {
+    const acknowledgments = acknowledgmentsOf(results.get(stage)!.template);
+
+    expect(acknowledgments.length).toBeGreaterThan(0);
+    for (const { id, reason } of acknowledgments) {
+      expect(reason.length).toBeGreaterThanOrEqual(80);
+      if (id.startsWith('AwsSolutions-IAM5')) {
+        // A wildcard finding is acknowledged one wildcard at a time, never for the whole rule.
+        expect(id).toMatch(/^AwsSolutions-IAM5\[(Resource|Action)::.+\]$/);
+      }
+    }
+  });
+
+  it('acknowledge only the expected rules', () => {
+    const ids = new Set(
+      acknowledgmentsOf(results.get('prod')!.template).map(({ id }) => id.replace(/\[.*$/, '')),
+    );
+
+    expect([...ids].sort()).toEqual([
+      'AwsSolutions-APIG4',
+      'AwsSolutions-IAM5',
+      'AwsSolutions-L1',
+      'AwsSolutions-SMG4',
+    ]);
+  });
+});
