@@ -1,9 +1,4 @@
-import type {
-  File,
-  Message,
-  Update,
-  UserFromGetMe,
-} from '@grammyjs/types';
+import type { File, Message, Update, UserFromGetMe } from '@grammyjs/types';
 import type {
   CallOptions,
   EditMessageTextOptions,
