@@ -2,8 +2,8 @@
  * `npm run invoke -- <function> [options]`: runs one function's handler on this machine, against DynamoDB
  * Local and fake third-party servers on 127.0.0.1 that the script starts and stops itself. It reuses
  * running emulators when AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_SQS point at 127.0.0.1 or
- * localhost, as in the test run. Status lines go to stderr, the handler's logs to stdout, and the last
- * stdout line is the outcome as JSON. Exit code: 0 when the handler returned, 1 when it threw, 2 on a usage
+ * localhost, as in the test run. Status lines go to stderr, the handler's logs and EMF metric lines to
+ * stdout, and the last stdout line is the outcome as JSON. Exit code: 0 when the handler returned, 1 when it threw, 2 on a usage
  * error.
  *
  * To add a function, add an entry to FUNCTIONS that prepares its configuration and dependencies.
@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { createFxRefreshHandler } from '../functions/fx-refresh/create-handler';
+import { createFxRefreshHandler, FX_REFRESH_SERVICE } from '../functions/fx-refresh/create-handler';
 import { pointSdkAtEmulators, startEmulators } from '../infra/local/emulators';
 import { startFakeFx } from '../infra/local/fake-fx/server';
 import {
@@ -26,6 +26,7 @@ import { localLambdaContext } from '../infra/local/lambda-context';
 import { provisionLocalResources } from '../infra/local/provision';
 import { FX_PROVIDER_IDS, fxBaseUrlVariable, loadFxRefreshConfig } from '../lib/config';
 import { DynamoFxRateStore } from '../lib/fx/rate-store';
+import { PowertoolsMetricsSink } from '../lib/observability/powertools-metrics';
 import { createDocumentClient } from '../lib/store/clients';
 
 /** Things a run started, stopped in reverse order. */
@@ -112,7 +113,8 @@ const FUNCTIONS: Readonly<Record<string, LocalFunction>> = {
       }
       const config = loadFxRefreshConfig(environment);
       const handler = createFxRefreshHandler(config, {
-        logger: new Logger({ serviceName: 'fx-refresh', logLevel: 'INFO' }),
+        logger: new Logger({ serviceName: FX_REFRESH_SERVICE, logLevel: 'INFO' }),
+        metrics: new PowertoolsMetricsSink({ serviceName: FX_REFRESH_SERVICE }),
       });
 
       return {

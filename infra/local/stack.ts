@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { FX_REFRESH_SERVICE } from '../../functions/fx-refresh/create-handler';
 import { createProcessorHandler, PROCESSOR_SERVICE } from '../../functions/message-processor/create-handler';
+import { NOTIFICATION_SENDER_SERVICE } from '../../functions/notification-sender/create-handler';
 import {
   createTelegramWebhookHandler,
   TELEGRAM_WEBHOOK_SERVICE,
@@ -13,6 +15,8 @@ import { PowertoolsMetricsSink } from '../../lib/observability/powertools-metric
 import type { CircuitBreakerSettings } from '../../lib/resilience/circuit-breaker';
 import { PROCESSOR_BATCH_SIZE, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
 import { type LocalGateway, startLocalGateway } from './gateway';
+import { type LocalFxRefresh, type LocalFxRefreshOutcome, startLocalFxRefresh } from './local-fx-refresh';
+import { type LocalNotifications, startLocalNotifications } from './local-notifications';
 import { type LocalResources, provisionLocalResources } from './provision';
 import { createLocalSqsClient } from './sqs-client';
 import { type SqsPoller, startSqsPoller } from './sqs-poller';
@@ -50,20 +54,23 @@ export interface LocalStackOptions {
   webhookLogger?: Logger;
   processorLogger?: Logger;
   /**
-   * Receives the EMF line of every metric data point of both functions, the way Lambda puts them into
+   * Receives the EMF line of every metric data point of every function, the way Lambda puts them into
    * the function's log stream. `npm start` passes its log file.
    * @default a line on stdout, where Powertools writes EMF in Lambda
    */
   writeMetricLine?: (line: string) => void;
   /**
-   * Receives the data points of both functions in place of EMF lines, for example a recorder in tests.
+   * Receives the data points of every function in place of EMF lines, for example a recorder in tests.
    * @default Powertools sinks, one per function, that write to `writeMetricLine`
    */
   metrics?: MetricsSink;
   /** Tracers for the two functions. When omitted, Powertools tracers, which do nothing outside Lambda. */
   webhookTracer?: Tracer;
   processorTracer?: Tracer;
-  /** Extra environment for both functions, for example `DEFAULT_CURRENCY`. */
+  /**
+   * Extra environment for every function, for example `DEFAULT_CURRENCY`. It replaces the local values,
+   * FX_BASE_CURRENCY and FX_CURRENCIES of fx-refresh and NOTIFY_EMAIL_FROM of notification-sender included.
+   */
   environment?: Record<string, string>;
   /**
    * Processor timeout, which bounds how long a call may wait in-process before the record is deferred.
@@ -79,6 +86,38 @@ export interface LocalStackOptions {
   startProcessor?: boolean;
   /** Called with errors of the local SQS poller itself. */
   onPollerError?: (error: unknown) => void;
+  /**
+   * Runs fx-refresh against fake FX providers on 127.0.0.1, once before the stack is returned and then
+   * hourly, and gives the processor the rate table (FX_RATES_TABLE, FX_BASE_CURRENCY).
+   * @default off, and the processor gets no rate table
+   */
+  fxRefresh?: LocalStackFxRefreshOptions;
+  /**
+   * Creates the notification queue, runs notification-sender on it against fake SES, SNS and Slack
+   * servers on 127.0.0.1, and gives the processor NOTIFICATION_QUEUE_URL.
+   * @default off, and the processor gets no notification queue
+   */
+  notifications?: LocalStackNotificationOptions;
+}
+
+/** Options of the stack's fx-refresh. The base currency is FX_BASE_CURRENCY of `environment`, or USD. */
+export interface LocalStackFxRefreshOptions {
+  /** @default a Powertools logger writing to stdout */
+  logger?: Logger;
+  /** @default a Powertools tracer, which does nothing outside Lambda */
+  tracer?: Tracer;
+  /** Time between refreshes after the first one, in milliseconds. @default one hour */
+  intervalMs?: number;
+  /** Called after every refresh, the one at start included. */
+  onRefresh?: (outcome: LocalFxRefreshOutcome) => void;
+}
+
+/** Options of the stack's notification sender. */
+export interface LocalStackNotificationOptions {
+  /** @default a Powertools logger writing to stdout */
+  logger?: Logger;
+  /** @default a Powertools tracer, which does nothing outside Lambda */
+  tracer?: Tracer;
 }
 
 /** The running local stack. */
@@ -87,6 +126,12 @@ export interface LocalStack {
   webhookUrl: string;
   webhookSecret: string;
   resources: LocalResources;
+  /** Environment of the webhook and the processor, as their configuration reads it. */
+  environment: Readonly<Record<string, string>>;
+  /** fx-refresh and its fake providers, when the `fxRefresh` option was given. */
+  fxRefresh?: LocalFxRefresh;
+  /** The notification queue, its consumer and the fake providers, when the `notifications` option was given. */
+  notifications?: LocalNotifications;
   /** Waits until the inbound queue is empty and the processor is idle; throws after `timeoutMs`. */
   settle(timeoutMs?: number): Promise<void>;
   /** Number of records in the dead-letter queue. */
@@ -121,12 +166,23 @@ async function queueCounts(sqs: SQSClient, queueUrl: string): Promise<{ visible:
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const sqs = createLocalSqsClient();
   const webhookSecret = options.webhookSecret ?? randomBytes(24).toString('base64url');
+  const prefix = options.prefix ?? `local-${randomBytes(4).toString('hex')}`;
   const resources = await provisionLocalResources({
-    prefix: options.prefix ?? `local-${randomBytes(4).toString('hex')}`,
+    prefix,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
     maxReceiveCount: options.maxReceiveCount,
     sqs,
   });
+  const writeMetricLine = options.writeMetricLine ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const metricsOf = (serviceName: string) =>
+    options.metrics ?? new PowertoolsMetricsSink({ serviceName, writeLine: writeMetricLine });
+  const { fxRefresh, notifications } = await startOptionalFunctions(
+    options,
+    prefix,
+    resources,
+    sqs,
+    metricsOf,
+  );
   const environment = {
     INBOUND_QUEUE_URL: resources.inboundQueueUrl,
     USERS_TABLE: resources.tables.users,
@@ -139,12 +195,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     TELEGRAM_API_BASE_URL: options.telegramApiBaseUrl,
     // Local requests come from 127.0.0.1, never from Telegram's networks.
     TELEGRAM_IP_CHECK: 'false',
+    ...(fxRefresh === undefined
+      ? {}
+      : { FX_RATES_TABLE: fxRefresh.ratesTable, FX_BASE_CURRENCY: fxRefresh.baseCurrency }),
+    ...(notifications === undefined ? {} : { NOTIFICATION_QUEUE_URL: notifications.queueUrl }),
     ...options.environment,
   };
-
-  const writeMetricLine = options.writeMetricLine ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const metricsOf = (serviceName: string) =>
-    options.metrics ?? new PowertoolsMetricsSink({ serviceName, writeLine: writeMetricLine });
 
   const webhook = createTelegramWebhookHandler(loadTelegramWebhookConfig(environment), {
     sqs,
@@ -189,6 +245,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     webhookUrl: `${gateway.url}${TELEGRAM_WEBHOOK_PATH}`,
     webhookSecret,
     resources,
+    environment,
+    fxRefresh,
+    notifications,
     async settle(timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       let quietChecks = 0;
@@ -210,7 +269,64 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     async stop() {
       await poller?.stop();
       await gateway.stop();
+      await notifications?.stop();
+      await fxRefresh?.stop();
       sqs.destroy();
     },
   };
+}
+
+/**
+ * Starts the parts that the `fxRefresh` and `notifications` options ask for. provisionLocalResources
+ * creates every table of lib/store/tables.ts as `<prefix>-<table id>`, the FX rates and suppressions tables
+ * included.
+ */
+async function startOptionalFunctions(
+  options: LocalStackOptions,
+  prefix: string,
+  resources: LocalResources,
+  sqs: SQSClient,
+  metricsOf: (serviceName: string) => MetricsSink,
+): Promise<{ fxRefresh?: LocalFxRefresh; notifications?: LocalNotifications }> {
+  const fxRefresh =
+    options.fxRefresh === undefined
+      ? undefined
+      : await startLocalFxRefresh({
+          ratesTable: `${prefix}-fxRates`,
+          resilienceTable: resources.tables.resilience,
+          baseCurrency: options.environment?.FX_BASE_CURRENCY,
+          environment: options.environment,
+          intervalMs: options.fxRefresh.intervalMs,
+          metrics: metricsOf(FX_REFRESH_SERVICE),
+          logger: options.fxRefresh.logger,
+          tracer: options.fxRefresh.tracer,
+          onRefresh: options.fxRefresh.onRefresh,
+        });
+  if (options.notifications === undefined) {
+    return { fxRefresh };
+  }
+
+  try {
+    const notifications = await startLocalNotifications({
+      prefix,
+      sqs,
+      tables: {
+        users: resources.tables.users,
+        idempotency: resources.tables.idempotency,
+        resilience: resources.tables.resilience,
+        suppressions: `${prefix}-suppressions`,
+      },
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+      maxReceiveCount: options.maxReceiveCount,
+      environment: options.environment,
+      metrics: metricsOf(NOTIFICATION_SENDER_SERVICE),
+      logger: options.notifications.logger,
+      tracer: options.notifications.tracer,
+      onPollerError: options.onPollerError,
+    });
+    return { fxRefresh, notifications };
+  } catch (error) {
+    await fxRefresh?.stop();
+    throw error;
+  }
 }

@@ -6,12 +6,16 @@
  *   TELEGRAM_BOT_TOKEN=... npm start   long-poll a real bot and feed its updates to the local webhook
  */
 import { parseArgs } from 'node:util';
+import { FX_REFRESH_SERVICE } from '../../functions/fx-refresh/create-handler';
 import { PROCESSOR_SERVICE } from '../../functions/message-processor/create-handler';
+import { NOTIFICATION_SENDER_SERVICE } from '../../functions/notification-sender/create-handler';
 import { TELEGRAM_WEBHOOK_SERVICE } from '../../functions/telegram-webhook/create-handler';
 import { TelegramApiClient } from '../../lib/channels/telegram/api-client';
 import { pointSdkAtEmulators, startEmulators } from './emulators';
 import { startFakeTelegram } from './fake-telegram/server';
+import type { LocalFxRefreshOutcome } from './local-fx-refresh';
 import { LocalFunctionLogger, type LocalLog, openLocalLog } from './local-log';
+import { watchLocalNotifications } from './notification-feed';
 import { startPollingBridge } from './polling-bridge';
 import { readUpdateFiles, replayUpdates, retimeUpdates } from './replay';
 import { startLocalStack } from './stack';
@@ -100,27 +104,39 @@ pointSdkAtEmulators(emulators.endpoints);
 const fake = realBotToken === undefined ? await startFakeTelegram() : undefined;
 const telegramApiBaseUrl = fake?.url ?? process.env.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org';
 const botToken = fake?.token ?? realBotToken!;
+// Lines that are not bot replies go through `info` until the terminal chat prints them above its prompt.
+let printNotice: (line: string) => void = info;
+// The start-up lines below show the first refresh, so only the hourly ones print as they happen.
+let firstFxRefreshShown = false;
+const functionLogger = (serviceName: string) =>
+  new LocalFunctionLogger({ serviceName, terminalLevel: logLevel, writeLine: functionLog.writeLine });
 const stack = await startLocalStack({
   botToken,
   telegramApiBaseUrl,
-  webhookLogger: new LocalFunctionLogger({
-    serviceName: TELEGRAM_WEBHOOK_SERVICE,
-    terminalLevel: logLevel,
-    writeLine: functionLog.writeLine,
-  }),
-  processorLogger: new LocalFunctionLogger({
-    serviceName: PROCESSOR_SERVICE,
-    terminalLevel: logLevel,
-    writeLine: functionLog.writeLine,
-  }),
+  webhookLogger: functionLogger(TELEGRAM_WEBHOOK_SERVICE),
+  processorLogger: functionLogger(PROCESSOR_SERVICE),
   writeMetricLine: functionLog.writeLine,
   onPollerError: (error) => process.stderr.write(`local SQS poller: ${(error as Error).message}\n`),
+  fxRefresh: {
+    logger: functionLogger(FX_REFRESH_SERVICE),
+    onRefresh: (outcome) => {
+      if (firstFxRefreshShown) {
+        printNotice(`fx-refresh › ${describeFxRefresh(outcome)}`);
+      }
+    },
+  },
+  notifications: { logger: functionLogger(NOTIFICATION_SENDER_SERVICE) },
 });
+const notificationFeed =
+  stack.notifications === undefined
+    ? undefined
+    : watchLocalNotifications(stack.notifications, (line) => printNotice(line));
 
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    notificationFeed?.stop();
     await stack.stop();
     await fake?.stop();
     await emulators.stop();
@@ -139,6 +155,17 @@ info(
 );
 info(`Inbound queue      ${stack.resources.inboundQueueUrl}`);
 info(`Dead-letter queue  ${stack.resources.deadLetterQueueUrl}`);
+if (stack.notifications !== undefined) {
+  info(`Notification queue ${stack.notifications.queueUrl}, sent by notification-sender to:`);
+  info(`  fake SES         ${stack.notifications.ses.url}`);
+  info(`  fake SNS         ${stack.notifications.sns.url} (push and SMS)`);
+  info(`  fake Slack       ${stack.notifications.slack.url}`);
+}
+if (stack.fxRefresh !== undefined) {
+  info(`FX providers       ${stack.fxRefresh.fake.url} (local fakes; fx-refresh runs at start, then hourly)`);
+  info(`FX rates           ${describeFxRefresh(stack.fxRefresh.firstOutcome)}`);
+  firstFxRefreshShown = true;
+}
 info(`Function logs      ${functionLog.path} (log lines and EMF metrics, JSON lines)`);
 
 if (values.replay) {
@@ -182,6 +209,22 @@ if (fake === undefined) {
   info(
     '\nChat with the bot below: try "spent 12.50 on lunch at Subway" or /help. Type a number to press a button; Ctrl-C quits.',
   );
-  await runTerminalChat(stack, fake);
+  await runTerminalChat(stack, fake, (print) => {
+    printNotice = print;
+  });
   await shutdown(0);
+}
+
+function describeFxRefresh(outcome: LocalFxRefreshOutcome): string {
+  if ('error' in outcome) {
+    const error = outcome.error;
+    return `refresh failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+
+  const { result } = outcome;
+  const requests = result.requests === 1 ? '1 provider request' : `${result.requests} provider requests`;
+  return (
+    `${result.status}: ${result.updated.length} rates against ${result.baseCurrency} updated, ` +
+    `version ${result.version ?? 'none'}, ${requests}`
+  );
 }

@@ -26,10 +26,21 @@ function keyboardOf(call: RecordedCall): Array<Array<{ text: string; callback_da
  * Runs a chat in the terminal: each line is sent to the local webhook as a Telegram message from
  * {@link LOCAL_USER}, bot replies print as the fake Bot API receives them, and the buttons of the latest
  * reply are numbered so typing a number presses one. Resolves when the input closes (Ctrl-D or Ctrl-C).
+ *
+ * `onPrinterReady` receives a function that prints a line above the prompt, for lines that are not bot
+ * replies, such as the notifications that reach the fake providers.
  */
-export function runTerminalChat(stack: LocalStack, fake: FakeTelegram): Promise<void> {
+export function runTerminalChat(
+  stack: LocalStack,
+  fake: FakeTelegram,
+  onPrinterReady?: (print: (line: string) => void) => void,
+): Promise<void> {
   const input = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you › ' });
   let buttons: ShownButton[] = [];
+  onPrinterReady?.((line) => {
+    process.stdout.write(`\n${line}\n`);
+    input.prompt(true);
+  });
 
   const printReply = (call: RecordedCall) => {
     if (call.method !== 'sendMessage' && call.method !== 'editMessageText') {

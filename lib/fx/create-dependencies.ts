@@ -1,5 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FxProviderId, FxRefreshConfig } from '../config';
+import { DISCARDING_METRICS, type MetricsSink } from '../observability/metric-names';
+import { NO_TRACING, type Tracing } from '../observability/tracing';
 import { type CircuitBreakerSettings, DynamoCircuitBreaker } from '../resilience/circuit-breaker';
 import type { ResilienceLogger } from '../resilience/logger';
 import { createResilientCaller, type ResilientCaller } from '../resilience/resilient-call';
@@ -23,6 +25,16 @@ export interface FxRefreshDependencyOverrides {
   /** Sleep used for rate-limit waits and retry delays. */
   sleep?: (ms: number) => Promise<void>;
   breakerSettings?: Partial<CircuitBreakerSettings>;
+  /**
+   * Destination of the resilience layer's metrics, each with the call's `dependency` (`fx:<provider>`).
+   * @default DISCARDING_METRICS
+   */
+  metrics?: MetricsSink;
+  /**
+   * Tracing of each provider request, in a subsegment named `fx:<provider>.latest`.
+   * @default NO_TRACING
+   */
+  tracing?: Tracing;
 }
 
 /** Dependencies of the refresh function. */
@@ -52,6 +64,7 @@ export function createFxRefreshDependencies(
 ): FxRefreshDependencies {
   const client = createDocumentClient(overrides.dynamodb);
   const now = overrides.now ?? Date.now;
+  const metrics = overrides.metrics ?? DISCARDING_METRICS;
   const resilience = createResilientCaller({
     breaker: new DynamoCircuitBreaker({
       client,
@@ -59,16 +72,26 @@ export function createFxRefreshDependencies(
       now,
       logger,
       settings: overrides.breakerSettings,
+      metrics,
     }),
     buckets: new DynamoTokenBucket({ client, tableName: config.resilienceTable, now, logger }),
     logger,
     now,
     sleep: overrides.sleep,
+    metrics,
+    tracing: overrides.tracing ?? NO_TRACING,
   });
+  // Every provider request fetches the latest rates, which names the operation of each trace subsegment.
+  const latestRatesCaller: ResilientCaller = {
+    call: (options, operation) => resilience.call({ operation: 'latest', ...options }, operation),
+    get stats() {
+      return resilience.stats;
+    },
+  };
   const counter = new FxRequestCounter();
   const http: FxHttpClient = new ResilientFxHttpClient({
     inner: new FetchFxHttpClient(config.requestTimeoutMs, overrides.fetch),
-    caller: resilience,
+    caller: latestRatesCaller,
     counter,
     budgetMs: () => Math.min(PROVIDER_CALL_BUDGET_MS, remainingMs()),
   });

@@ -4,6 +4,8 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { NotificationSenderConfig } from '../config';
+import type { MetricsSink } from '../observability/metric-names';
+import { NO_TRACING, type Tracing } from '../observability/tracing';
 import { RecordDeferrer } from '../processor/deferral';
 import { type CircuitBreakerSettings, DynamoCircuitBreaker } from '../resilience/circuit-breaker';
 import type { ResilienceLogger } from '../resilience/logger';
@@ -11,7 +13,6 @@ import { createResilientCaller, type ResilientCaller } from '../resilience/resil
 import { DynamoTokenBucket } from '../resilience/token-bucket';
 import { createDocumentClient } from '../store/clients';
 import { IdempotencyStore } from '../store/idempotency-store';
-import type { NotifyMetricsSink } from './metrics';
 import type { NotificationProcessorDependencies } from './process-notification';
 import { DynamoPushChannels } from './push-channel-store';
 import { SesEmailSender } from './senders/ses-email-sender';
@@ -37,6 +38,11 @@ export interface NotificationDependencyOverrides {
   /** Uniform random number in [0, 1) for the retry jitter. */
   random?: () => number;
   breakerSettings?: Partial<CircuitBreakerSettings>;
+  /**
+   * Tracing of each record and each provider call.
+   * @default NO_TRACING
+   */
+  tracing?: Tracing;
 }
 
 /** Seconds a notification claim lasts: above the sender function's timeout, which the CDK part sets. */
@@ -53,21 +59,41 @@ export function resilienceLoggerOf(logger: Logger): ResilienceLogger {
 }
 
 /**
+ * Returns a view of `caller` whose calls name `operation` unless they name their own, which completes the
+ * trace subsegment name `<dependency>.<operation>`. The SNS and Slack senders each call one provider
+ * operation, so they get such a view. The SES sender calls two (GetSuppressedDestination and SendEmail)
+ * without naming them, so its subsegments are named `ses`, and the traced SES client adds a subsegment with
+ * the operation below each.
+ */
+function withOperation(caller: ResilientCaller, operation: string): ResilientCaller {
+  return {
+    call: (options, run) => caller.call({ operation, ...options }, run),
+    get stats() {
+      return caller.stats;
+    },
+  };
+}
+
+/**
  * Builds the notification sender's senders, stores and resilience layer from configuration. The SES and
  * SNS clients make one attempt per call (`maxAttempts: 1`), so retries happen only in the resilience layer,
  * within the invocation's budget. Endpoints come from the SDK's `AWS_ENDPOINT_URL_SESV2` and
  * `AWS_ENDPOINT_URL_SNS` variables, so the local fakes need no code path of their own.
+ *
+ * `metrics` receives the notification metrics and the resilience layer's breaker, rate-limit and deferral
+ * metrics, each with the call's `dependency` (`ses`, `sns` or `slack`).
  */
 export function createNotificationDependencies(
   config: NotificationSenderConfig,
   logger: Logger,
-  metrics: NotifyMetricsSink,
+  metrics: MetricsSink,
   budgetMs: () => number,
   overrides: NotificationDependencyOverrides = {},
 ): NotificationProcessorDependencies & { resilience: ResilientCaller } {
   const client = createDocumentClient(overrides.dynamodb);
   const now = overrides.now ?? Date.now;
   const resilienceLogger = resilienceLoggerOf(logger);
+  const tracing = overrides.tracing ?? NO_TRACING;
   // One breaker and one set of buckets per instance, so their caches serve every invocation it runs.
   const resilience = createResilientCaller({
     breaker: new DynamoCircuitBreaker({
@@ -76,6 +102,7 @@ export function createNotificationDependencies(
       now,
       logger: resilienceLogger,
       settings: overrides.breakerSettings,
+      metrics,
     }),
     buckets: new DynamoTokenBucket({
       client,
@@ -87,6 +114,8 @@ export function createNotificationDependencies(
     now,
     sleep: overrides.sleep,
     random: overrides.random,
+    metrics,
+    tracing,
   });
   const ses = overrides.ses ?? new SESv2Client({ maxAttempts: 1 });
   const sns = overrides.sns ?? new SNSClient({ maxAttempts: 1 });
@@ -104,13 +133,17 @@ export function createNotificationDependencies(
       push: new SnsPushSender({
         sns,
         channels: new DynamoPushChannels({ client, usersTable: config.tables.users, now }),
-        resilience,
+        resilience: withOperation(resilience, 'Publish'),
       }),
-      sms: new SnsSmsSender({ sns, resilience, senderId: config.smsSenderId }),
+      sms: new SnsSmsSender({
+        sns,
+        resilience: withOperation(resilience, 'Publish'),
+        senderId: config.smsSenderId,
+      }),
       slack: new SlackSender({
         client: new SlackWebhookClient({ fetch: overrides.fetch, now }),
         resolveWebhook: createSlackWebhookResolver(config.slackWebhooks, overrides.secretsProvider),
-        resilience,
+        resilience: withOperation(resilience, 'incomingWebhook'),
       }),
     },
     idempotency: new IdempotencyStore({
@@ -122,6 +155,7 @@ export function createNotificationDependencies(
     deferrer: new RecordDeferrer(overrides.sqs ?? new SQSClient({})),
     logger,
     metrics,
+    tracing,
     budgetMs,
     claimLeaseSeconds: CLAIM_LEASE_SECONDS,
   };

@@ -1,5 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
+import { METRICS, type MetricsSink, type NotificationSkipReason } from '../observability/metric-names';
+import { NO_TRACING, type Tracing } from '../observability/tracing';
 import type { RecordDeferrer } from '../processor/deferral';
 import { deferDelayMs } from '../resilience/errors';
 import type { IdempotencyStore } from '../store/idempotency-store';
@@ -10,7 +12,6 @@ import {
   NotificationInProgressError,
   NotificationRejectedError,
 } from './errors';
-import { NOTIFY_METRICS, type NotifyMetricsSink } from './metrics';
 import { type Notification, parseNotification } from './notification';
 import type { NotificationSenders, SendOutcome } from './senders/sender';
 
@@ -21,7 +22,13 @@ export interface NotificationProcessorDependencies {
   /** Gives a record back to the queue for a wait longer than the invocation can spend. */
   deferrer?: Pick<RecordDeferrer, 'defer'>;
   logger: Logger;
-  metrics: NotifyMetricsSink;
+  /** Receives NotificationsSent, NotificationsSkipped and NotificationsFailed. */
+  metrics: MetricsSink;
+  /**
+   * Wraps each readable record in a subsegment annotated with `correlationId` and `notificationKind`.
+   * @default NO_TRACING
+   */
+  tracing?: Tracing;
   /** Milliseconds that a send may still take in this invocation. */
   budgetMs(): number;
   /**
@@ -31,6 +38,9 @@ export interface NotificationProcessorDependencies {
   claimLeaseSeconds: number;
 }
 
+/** Name of the trace subsegment around one notification record. */
+export const NOTIFICATION_SUBSEGMENT = '### processNotificationRecord';
+
 /** Result of one record: the sender's outcome, or `duplicate` for a notification sent before. */
 export type NotificationRecordResult = SendOutcome | { status: 'duplicate' };
 
@@ -38,6 +48,9 @@ export type NotificationRecordResult = SendOutcome | { status: 'duplicate' };
  * Sends the notification in one SQS record, once per idempotency key. A thrown error fails only this record:
  * SQS delivers it again after the visibility timeout (or after a deferral's delay), and the
  * queue's redrive policy moves it to the dead-letter queue after its maximum receive count.
+ *
+ * While a readable record runs, log lines carry its `correlationId` and the other ids of
+ * {@link logKeysOf}, and a trace subsegment annotated with the correlation id and kind wraps it.
  */
 export async function processNotificationRecord(
   record: SQSRecord,
@@ -57,14 +70,19 @@ export async function processNotificationRecord(
         error: describeError(error),
       },
     );
-    dependencies.metrics.record(NOTIFY_METRICS.notificationsFailed, { kind: 'unknown', reason: 'invalid' });
+    dependencies.metrics.record(METRICS.notificationsFailed, { kind: 'unknown', reason: 'invalid' });
     throw error;
   }
 
   const keys = logKeysOf(notification);
+  const tracing = dependencies.tracing ?? NO_TRACING;
   logger.appendKeys(keys);
   try {
-    return await sendOnce(record, notification, dependencies);
+    return await tracing.inSubsegment(
+      NOTIFICATION_SUBSEGMENT,
+      () => sendOnce(record, notification, dependencies),
+      { annotations: { correlationId: notification.correlationId, notificationKind: notification.kind } },
+    );
   } finally {
     logger.removeKeys(Object.keys(keys));
   }
@@ -86,12 +104,12 @@ async function sendOnce(
       messageId: record.messageId,
       error: describeError(error),
     });
-    metrics.record(NOTIFY_METRICS.notificationsFailed, { kind: notification.kind, reason: 'error' });
+    metrics.record(METRICS.notificationsFailed, { kind: notification.kind, reason: 'error' });
     throw error;
   }
   if (claim === 'completed') {
     logger.info('Notification was sent before; skipped the duplicate', { messageId: record.messageId });
-    metrics.record(NOTIFY_METRICS.notificationsSkipped, { kind: notification.kind, reason: 'duplicate' });
+    metrics.record(METRICS.notificationsSkipped, { kind: notification.kind, reason: 'duplicate' });
     return { status: 'duplicate' };
   }
   if (claim === 'in-progress') {
@@ -124,10 +142,13 @@ async function sendOnce(
       messageId: record.messageId,
       providerMessageId: outcome.providerMessageId,
     });
-    metrics.record(NOTIFY_METRICS.notificationsSent, { kind: notification.kind });
+    metrics.record(METRICS.notificationsSent, { kind: notification.kind });
   } else {
     logger.info('Notification skipped', { messageId: record.messageId, reason: outcome.reason });
-    metrics.record(NOTIFY_METRICS.notificationsSkipped, { kind: notification.kind, reason: outcome.reason });
+    metrics.record(METRICS.notificationsSkipped, {
+      kind: notification.kind,
+      reason: outcome.reason satisfies NotificationSkipReason,
+    });
   }
 
   return outcome;
@@ -170,7 +191,7 @@ async function handleFailure(
     delayMs > 0 &&
     dependencies.deferrer !== undefined
   ) {
-    metrics.record(NOTIFY_METRICS.notificationsFailed, { kind: notification.kind, reason: 'deferred' });
+    metrics.record(METRICS.notificationsFailed, { kind: notification.kind, reason: 'deferred' });
     try {
       const seconds = await dependencies.deferrer.defer(record, delayMs);
       logger.warn('Deferred the notification: a dependency asked to wait longer than the invocation can', {
@@ -188,7 +209,7 @@ async function handleFailure(
   }
 
   if (error instanceof NotificationRejectedError || error instanceof InvalidNotificationError) {
-    metrics.record(NOTIFY_METRICS.notificationsFailed, { kind: notification.kind, reason: 'rejected' });
+    metrics.record(METRICS.notificationsFailed, { kind: notification.kind, reason: 'rejected' });
     logger.error('Provider rejected the notification; it reaches the dead-letter queue after its retries', {
       ...details,
       dependency: error instanceof NotificationRejectedError ? error.dependency : undefined,
@@ -197,7 +218,7 @@ async function handleFailure(
     return;
   }
 
-  metrics.record(NOTIFY_METRICS.notificationsFailed, { kind: notification.kind, reason: 'error' });
+  metrics.record(METRICS.notificationsFailed, { kind: notification.kind, reason: 'error' });
   logger.error('Sending the notification failed; SQS will retry the record', details);
 }
 

@@ -3,9 +3,10 @@
  * alarms read. Both sides import these names, so a renamed metric cannot leave a widget or an alarm
  * reading nothing.
  *
- * Dimensions are low-cardinality on purpose: a channel, a reason, a dependency such as `telegram`.
- * A chat id, user id or message id never becomes a dimension, because each distinct value is a new
- * metric that costs money and, for chat ids, identifies a person.
+ * Dimensions are low-cardinality on purpose: a channel, a reason, a dependency such as `telegram`, a
+ * notification kind, an FX provider. A chat id, user id, e-mail address, phone number, message id or API
+ * key never becomes a dimension, because each distinct value is a new metric that costs money and, for
+ * ids and addresses, identifies a person.
  */
 
 /** Namespace of every custom metric (POWERTOOLS_METRICS_NAMESPACE). */
@@ -43,6 +44,39 @@ export const METRICS = {
    * record back to the queue for that long. By `dependency`. Unit: Count.
    */
   callsDeferred: 'CallsDeferred',
+  /** Notifications that a provider accepted, by `kind` ({@link NotificationKindDimension}). Unit: Count. */
+  notificationsSent: 'NotificationsSent',
+  /**
+   * Notifications not sent on purpose, by `kind` and `reason` ({@link NotificationSkipReason}). Unit:
+   * Count.
+   */
+  notificationsSkipped: 'NotificationsSkipped',
+  /**
+   * Notification records that failed and go back to the queue, by `kind` and `reason`
+   * ({@link NotificationFailureReason}). Unit: Count.
+   */
+  notificationsFailed: 'NotificationsFailed',
+  /** SES feedback entries handled, by `outcome` ({@link SesFeedbackOutcome}). Unit: Count. */
+  sesFeedback: 'SesFeedback',
+  /** Addresses newly added to the suppression table, by `reason` ({@link SuppressionReasonDimension}). Unit: Count. */
+  addressesSuppressed: 'AddressesSuppressed',
+  /**
+   * HTTP requests sent to an FX provider in one refresh, retries included, by `provider` and `outcome`
+   * ({@link FxProviderOutcome}, the provider's part in that refresh). fx-refresh records one data point per
+   * configured provider and refresh, with the value 0 for a provider it skipped, so the monthly sum per
+   * provider is the quota used. Unit: Count.
+   */
+  fxProviderRequests: 'FxProviderRequests',
+  /** FX refreshes that ended, by `outcome` ({@link FxRefreshOutcome}). Unit: Count. */
+  fxRefreshes: 'FxRefreshes',
+  /**
+   * Age of the oldest stored exchange rate after a refresh: the time since the stalest currency's rate
+   * was fetched. fx-refresh records it after every refresh that could read the store, failed refreshes
+   * included, so the value keeps growing while the providers fail. A refresh that cannot read the rate
+   * table, or finds no rate stored, records none. An alarm on it should therefore treat missing data as
+   * breaching. Unit: Seconds.
+   */
+  fxRatesAge: 'FxRatesAge',
 } as const;
 
 /** A metric name from {@link METRICS}. */
@@ -54,11 +88,69 @@ export type WebhookOutcome = 'queued' | 'ignored' | 'rejected' | 'unavailable';
 /** Values of the `reason` dimension of {@link METRICS.webhookRejected}. */
 export type WebhookRejectReason = 'source-ip' | 'secret-token' | 'body-size' | 'json' | 'shape';
 
+/** Values of the `kind` dimension of the notification metrics; `unknown` for a record that is not readable. */
+export type NotificationKindDimension = 'email' | 'push' | 'sms' | 'slack' | 'unknown';
+
+/**
+ * Values of the `reason` dimension of {@link METRICS.notificationsSkipped}: the sender's skip reasons and
+ * `duplicate` for an idempotency key that was sent before.
+ */
+export type NotificationSkipReason =
+  | 'suppressed'
+  | 'ses-account-suppressed'
+  | 'push-channel-disabled'
+  | 'endpoint-disabled'
+  | 'duplicate';
+
+/**
+ * Values of the `reason` dimension of {@link METRICS.notificationsFailed}: `invalid` for an unreadable
+ * record, `rejected` for a provider rejection that a retry cannot fix, `deferred` for a record given back to
+ * the queue with a delay, `error` for any other failure.
+ */
+export type NotificationFailureReason = 'invalid' | 'rejected' | 'deferred' | 'error';
+
+/** Values of the `outcome` dimension of {@link METRICS.sesFeedback}. */
+export type SesFeedbackOutcome =
+  | 'hard-bounce'
+  | 'soft-bounce'
+  | 'undetermined-bounce'
+  | 'duplicate-soft-bounce'
+  | 'already-suppressed'
+  | 'complaint'
+  | 'delivery'
+  | 'ignored'
+  | 'malformed';
+
+/** Values of the `reason` dimension of {@link METRICS.addressesSuppressed}. */
+export type SuppressionReasonDimension =
+  | 'hard-bounce'
+  | 'complaint'
+  | 'soft-bounce-limit'
+  | 'ses-account-suppression-list';
+
+/** Values of the `provider` dimension of the FX metrics: the FX_PROVIDERS ids. */
+export type FxProviderDimension = 'exchangerate-api' | 'frankfurter' | 'currency-api';
+
+/**
+ * Values of the `outcome` dimension of {@link METRICS.fxProviderRequests}: the provider returned rates that
+ * were still needed (`used`), returned a valid response without any of them (`unused`), failed, was
+ * skipped after a configuration failure (`disabled`), or was skipped because earlier providers returned
+ * every rate (`not-needed`).
+ */
+export type FxProviderOutcome = 'used' | 'unused' | 'failed' | 'disabled' | 'not-needed';
+
+/**
+ * Values of the `outcome` dimension of {@link METRICS.fxRefreshes}: every currency got a new rate
+ * (`complete`), some did not (`partial`), no provider gave a usable rate (`failed`), or the refresh threw
+ * before it had a result, for example because the rate table was unreachable (`error`).
+ */
+export type FxRefreshOutcome = 'complete' | 'partial' | 'failed' | 'error';
+
 /** Dimension names used with the metrics above. */
-export type MetricDimension = 'channel' | 'outcome' | 'reason' | 'dependency';
+export type MetricDimension = 'channel' | 'outcome' | 'reason' | 'dependency' | 'kind' | 'provider';
 
 /** Units used with the metrics above, spelled as CloudWatch spells them. */
-export type MetricUnit = 'Count' | 'Milliseconds';
+export type MetricUnit = 'Count' | 'Milliseconds' | 'Seconds';
 
 /**
  * Destination of recorded metrics. The functions pass a Powertools-backed sink and unit tests pass a recorder.

@@ -15,6 +15,10 @@ export const TRACE_ANNOTATIONS = {
   updateId: 'updateId',
   /** The id that the webhook gave the request, shared by the log lines of every function that handles it. */
   correlationId: 'correlationId',
+  /** The channel of a notification: `email`, `push`, `sms` or `slack`. */
+  notificationKind: 'notificationKind',
+  /** SES `mail.messageId` of the e-mail that an SES feedback record is about. */
+  sesMessageId: 'sesMessageId',
 } as const;
 
 /** An annotation key from {@link TRACE_ANNOTATIONS}. */

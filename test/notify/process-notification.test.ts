@@ -4,7 +4,6 @@ import {
   SlackSecretFormatError,
   UnknownSlackWebhookError,
 } from '../../lib/notify/errors';
-import { NOTIFY_METRICS, RecordingNotifyMetrics } from '../../lib/notify/metrics';
 import type { Notification } from '../../lib/notify/notification';
 import {
   type NotificationProcessorDependencies,
@@ -12,10 +11,12 @@ import {
 } from '../../lib/notify/process-notification';
 import type { NotificationSenders, SendOutcome } from '../../lib/notify/senders/sender';
 import { createSlackWebhookResolver } from '../../lib/notify/senders/slack-webhooks';
+import { METRICS } from '../../lib/observability/metric-names';
 import { RetryBudgetExceededError } from '../../lib/resilience/errors';
 import type { ClaimOutcome } from '../../lib/store/idempotency-store';
 import { CapturingLogger } from '../support/capturing-logger';
 import { sqsEvent } from '../support/notify-harness';
+import { RecordingMetrics } from '../unit/observability/recording-metrics';
 
 const ALERT: Notification = {
   version: 1,
@@ -41,7 +42,7 @@ function record(): SQSRecord {
 function dependenciesWith(send: () => Promise<SendOutcome>, claim: ClaimOutcome = 'claimed') {
   const calls: string[] = [];
   const deferrals: number[] = [];
-  const metrics = new RecordingNotifyMetrics();
+  const metrics = new RecordingMetrics();
   const unused = { send: () => Promise.reject(new Error('not used in this test')) };
   const dependencies: NotificationProcessorDependencies = {
     senders: {
@@ -91,9 +92,7 @@ describe('processNotificationRecord', () => {
 
     await expect(processNotificationRecord(record(), dependencies)).resolves.toEqual({ status: 'duplicate' });
     expect(send).not.toHaveBeenCalled();
-    expect(metrics.count(NOTIFY_METRICS.notificationsSkipped, { kind: 'slack', reason: 'duplicate' })).toBe(
-      1,
-    );
+    expect(metrics.count(METRICS.notificationsSkipped, { kind: 'slack', reason: 'duplicate' })).toBe(1);
   });
 
   it('fails a record whose key another invocation holds', async () => {
@@ -123,7 +122,7 @@ describe('processNotificationRecord', () => {
 
     await expect(processNotificationRecord(record(), dependencies)).rejects.toBe(rejected);
     expect(deferrals).toEqual([]);
-    expect(metrics.count(NOTIFY_METRICS.notificationsFailed, { kind: 'slack', reason: 'rejected' })).toBe(1);
+    expect(metrics.count(METRICS.notificationsFailed, { kind: 'slack', reason: 'rejected' })).toBe(1);
   });
 });
 

@@ -1,8 +1,8 @@
 import { SES_ERRORS } from '../../infra/local/fake-ses/server';
 import { SLACK_ERRORS } from '../../infra/local/fake-slack/server';
-import { NOTIFY_METRICS } from '../../lib/notify/metrics';
+import { SNS_ERRORS } from '../../infra/local/fake-sns/server';
 import type { Notification } from '../../lib/notify/notification';
-import { SNS_ERRORS } from '../support/fake-sns';
+import { METRICS } from '../../lib/observability/metric-names';
 import { type NotifyHarness, startNotifyHarness } from '../support/notify-harness';
 
 let sequence = 0;
@@ -104,9 +104,9 @@ describe('notification senders', () => {
         'MessageRejected',
       ]);
       expect(harness.logLines.at(-1)).toContain('"code":"MessageRejected"');
-      expect(
-        harness.metrics.count(NOTIFY_METRICS.notificationsFailed, { kind: 'email', reason: 'rejected' }),
-      ).toBe(1);
+      expect(harness.metrics.count(METRICS.notificationsFailed, { kind: 'email', reason: 'rejected' })).toBe(
+        1,
+      );
     });
 
     it('fails the record while the account is suspended', async () => {
@@ -115,9 +115,7 @@ describe('notification senders', () => {
       const response = await harness.send(email('suspended@example.com'));
 
       expect(response.batchItemFailures).toHaveLength(1);
-      expect(
-        harness.metrics.count(NOTIFY_METRICS.notificationsFailed, { kind: 'email', reason: 'error' }),
-      ).toBe(1);
+      expect(harness.metrics.count(METRICS.notificationsFailed, { kind: 'email', reason: 'error' })).toBe(1);
     });
 
     it('sends a notification once per idempotency key', async () => {
@@ -129,7 +127,7 @@ describe('notification senders', () => {
 
       expect(harness.ses.sent).toHaveLength(sentBefore + 1);
       expect(
-        harness.metrics.count(NOTIFY_METRICS.notificationsSkipped, { kind: 'email', reason: 'duplicate' }),
+        harness.metrics.count(METRICS.notificationsSkipped, { kind: 'email', reason: 'duplicate' }),
       ).toBe(1);
     });
 
@@ -174,13 +172,13 @@ describe('notification senders', () => {
       });
       expect(harness.sns.calls).toHaveLength(callsAfterFirst);
       expect(
-        harness.metrics.count(NOTIFY_METRICS.notificationsSkipped, {
+        harness.metrics.count(METRICS.notificationsSkipped, {
           kind: 'push',
           reason: 'endpoint-disabled',
         }),
       ).toBe(1);
       expect(
-        harness.metrics.count(NOTIFY_METRICS.notificationsSkipped, {
+        harness.metrics.count(METRICS.notificationsSkipped, {
           kind: 'push',
           reason: 'push-channel-disabled',
         }),

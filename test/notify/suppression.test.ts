@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { NOTIFY_METRICS } from '../../lib/notify/metrics';
 import type { Notification } from '../../lib/notify/notification';
+import { METRICS } from '../../lib/observability/metric-names';
 import { type NotifyHarness, snsEvent, startNotifyHarness } from '../support/notify-harness';
 
 const EVENTS = path.resolve(__dirname, '../../events');
@@ -70,7 +70,7 @@ describe('SES feedback and suppression', () => {
   });
 
   it('skips and counts the next send to a hard-bounced address', async () => {
-    const before = harness.metrics.count(NOTIFY_METRICS.notificationsSkipped, {
+    const before = harness.metrics.count(METRICS.notificationsSkipped, {
       kind: 'email',
       reason: 'suppressed',
     });
@@ -80,9 +80,9 @@ describe('SES feedback and suppression', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(harness.ses.sent).toHaveLength(0);
     expect(harness.ses.calls).toHaveLength(0);
-    expect(
-      harness.metrics.count(NOTIFY_METRICS.notificationsSkipped, { kind: 'email', reason: 'suppressed' }),
-    ).toBe(before + 1);
+    expect(harness.metrics.count(METRICS.notificationsSkipped, { kind: 'email', reason: 'suppressed' })).toBe(
+      before + 1,
+    );
   });
 
   it('sends to an address without history', async () => {
@@ -254,7 +254,7 @@ describe('SES feedback and suppression', () => {
 
     expect(harness.ses.sent).toHaveLength(sentBefore);
     expect(
-      harness.metrics.count(NOTIFY_METRICS.notificationsSkipped, {
+      harness.metrics.count(METRICS.notificationsSkipped, {
         kind: 'email',
         reason: 'ses-account-suppressed',
       }),

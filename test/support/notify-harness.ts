@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -8,16 +9,16 @@ import { createNotificationSenderHandler } from '../../functions/notification-se
 import { createSesFeedbackHandler } from '../../functions/ses-feedback/create-handler';
 import { type FakeSes, startFakeSes } from '../../infra/local/fake-ses/server';
 import { type FakeSlack, startFakeSlack } from '../../infra/local/fake-slack/server';
+import { type FakeSns, startFakeSns } from '../../infra/local/fake-sns/server';
 import { localLambdaContext } from '../../infra/local/lambda-context';
 import { provisionLocalResources } from '../../infra/local/provision';
 import type { NotificationSenderConfig, SesFeedbackConfig } from '../../lib/config';
 import type { FeedbackSummary } from '../../lib/notify/feedback/process-feedback';
-import { RecordingNotifyMetrics } from '../../lib/notify/metrics';
 import type { Notification } from '../../lib/notify/notification';
 import type { SuppressionRecord } from '../../lib/notify/suppression-store';
 import { ManualClock } from '../resilience/support';
+import { RecordingMetrics } from '../unit/observability/recording-metrics';
 import { CapturingLogger } from './capturing-logger';
-import { type FakeSns, startFakeSns } from './fake-sns';
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -32,7 +33,7 @@ export interface NotifyHarness {
   /** Every delay that the resilience layer slept, in order. */
   sleeps: number[];
   logLines: string[];
-  metrics: RecordingNotifyMetrics;
+  metrics: RecordingMetrics;
   tables: { users: string; suppressions: string };
   /** Runs the notification sender on one SQS batch of these notifications (or raw bodies). */
   send(...notifications: (Notification | string)[]): Promise<SQSBatchResponse>;
@@ -47,6 +48,10 @@ export interface NotifyHarness {
 /** Options of {@link startNotifyHarness}. */
 export interface NotifyHarnessOptions {
   transientBounceLimit?: number;
+  /** Tracer of the notification sender, such as a fake that records segments. */
+  senderTracer?: Tracer;
+  /** Tracer of the SES feedback function. */
+  feedbackTracer?: Tracer;
 }
 
 /** Starts the fakes, creates the tables on DynamoDB Local under a fresh prefix, and wires both functions. */
@@ -59,7 +64,7 @@ export async function startNotifyHarness(options: NotifyHarnessOptions = {}): Pr
   const clock = new ManualClock(Date.now());
   const sleeps: number[] = [];
   const logLines: string[] = [];
-  const metrics = new RecordingNotifyMetrics();
+  const metrics = new RecordingMetrics();
   const dynamodb = new DynamoDBClient({});
   const documents = DynamoDBDocumentClient.from(dynamodb);
   const sesClient = new SESv2Client({
@@ -95,6 +100,7 @@ export async function startNotifyHarness(options: NotifyHarnessOptions = {}): Pr
   const sender = createNotificationSenderHandler(senderConfig, {
     logger: new CapturingLogger('notification-sender', logLines),
     metrics,
+    tracer: options.senderTracer,
     dynamodb,
     ses: sesClient,
     sns: snsClient,
@@ -108,6 +114,7 @@ export async function startNotifyHarness(options: NotifyHarnessOptions = {}): Pr
   const feedbackHandler = createSesFeedbackHandler(feedbackConfig, {
     logger: new CapturingLogger('ses-feedback', logLines),
     metrics,
+    tracer: options.feedbackTracer,
     dynamodb,
     now: clock.now,
   });

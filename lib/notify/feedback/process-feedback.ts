@@ -1,8 +1,14 @@
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
+import {
+  METRICS,
+  type MetricsSink,
+  type SesFeedbackOutcome,
+  type SuppressionReasonDimension,
+} from '../../observability/metric-names';
+import { NO_TRACING, type Tracing } from '../../observability/tracing';
 import type { ResilienceLogger } from '../../resilience/logger';
 import { addressHash } from '../addresses';
 import { describeError } from '../errors';
-import { NOTIFY_METRICS, type NotifyMetricsSink } from '../metrics';
 import type { DynamoSuppressionStore, FeedbackEventRef, SuppressionReason } from '../suppression-store';
 import { classifyBounce, enhancedStatusOf } from './classify-bounce';
 import { MalformedFeedbackError, parseSesFeedback, type SesFeedback } from './ses-notification';
@@ -36,8 +42,18 @@ export interface SesFeedbackDependencies {
   /** Soft bounces since the last delivery after which an address is suppressed. */
   transientBounceLimit: number;
   logger: ResilienceLogger;
-  metrics: NotifyMetricsSink;
+  /** Receives SesFeedback and AddressesSuppressed. */
+  metrics: MetricsSink;
+  /**
+   * Wraps each SNS record in a subsegment, annotated with `correlationId` and `sesMessageId` once the
+   * record is read.
+   * @default NO_TRACING
+   */
+  tracing?: Tracing;
 }
+
+/** Name of the trace subsegment around one SNS record of SES feedback. */
+export const FEEDBACK_RECORD_SUBSEGMENT = '### processSesFeedbackRecord';
 
 /** Some records of an SNS event could not be stored; Lambda retries the event, which is safe to repeat. */
 export class FeedbackProcessingError extends Error {
@@ -61,6 +77,10 @@ export class FeedbackProcessingError extends Error {
  * bounces and complaints suppress every recipient at once. Soft bounces are counted once per feedback id and
  * suppress at `transientBounceLimit`, and a delivery resets the count. Every record is processed: a
  * malformed one is logged and skipped, and a storage failure is thrown only after the other records ran.
+ *
+ * Log lines about a readable record carry its `sesMessageId` and a `correlationId`: the `correlationId`
+ * tag that the notification sender put on the e-mail when SES returned tags (event publishing does), and
+ * the SES message id otherwise. The sender logs that id as `providerMessageId` when it sends.
  * @throws {FeedbackProcessingError} when a record failed to store, so that Lambda retries the event.
  */
 export async function processSesFeedbackEvent(
@@ -71,13 +91,16 @@ export async function processSesFeedbackEvent(
   const summary: FeedbackSummary = { records: records.length, failedRecords: 0, outcomes: {} };
   const count = (outcome: FeedbackOutcome) => {
     summary.outcomes[outcome] = (summary.outcomes[outcome] ?? 0) + 1;
-    dependencies.metrics.record(NOTIFY_METRICS.sesFeedback, { outcome });
+    dependencies.metrics.record(METRICS.sesFeedback, { outcome: outcome satisfies SesFeedbackOutcome });
   };
 
+  const tracing = dependencies.tracing ?? NO_TRACING;
   let lastError: unknown;
   for (const [index, record] of records.entries()) {
     try {
-      await processRecord(record, index, dependencies, count);
+      await tracing.inSubsegment(FEEDBACK_RECORD_SUBSEGMENT, () =>
+        processRecord(record, index, { ...dependencies, tracing }, count),
+      );
     } catch (error) {
       summary.failedRecords += 1;
       lastError = error;
@@ -136,8 +159,12 @@ async function processRecord(
   const context = {
     ...ids,
     sesMessageId: feedback.mail.sesMessageId,
-    correlationId: feedback.mail.correlationId,
+    correlationId: feedback.mail.correlationId ?? feedback.mail.sesMessageId,
   };
+  dependencies.tracing?.annotate({
+    correlationId: context.correlationId,
+    sesMessageId: context.sesMessageId,
+  });
   if (feedback.invalidRecipients > 0) {
     dependencies.logger.warn('SES feedback has recipient entries without a usable address', {
       ...context,
@@ -272,6 +299,8 @@ function countSuppression(
   dependencies: SesFeedbackDependencies,
 ) {
   if (newlySuppressed) {
-    dependencies.metrics.record(NOTIFY_METRICS.addressesSuppressed, { reason });
+    dependencies.metrics.record(METRICS.addressesSuppressed, {
+      reason: reason satisfies SuppressionReasonDimension,
+    });
   }
 }
