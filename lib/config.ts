@@ -93,6 +93,10 @@ function url(env: Env, name: string, fallback: string): string {
   return value.replace(/\/+$/, '');
 }
 
+function optionalUrl(env: Env, name: string): string | undefined {
+  return optional(env, name) === undefined ? undefined : url(env, name, '');
+}
+
 /**
  * Source of the Telegram bot token and webhook secret: a Secrets Manager secret on AWS
  * (a JSON object with `botToken` and `webhookSecret`), or plain variables on the local stack.
@@ -171,6 +175,33 @@ export interface ProcessorConfig {
   idempotencyRetentionSeconds: number;
   defaultCurrency: string;
   defaultTimeZone: string;
+  /**
+   * The stored exchange rates that transactions in other currencies are converted with. Without it, such
+   * transactions are listed apart in /balance and /stats, not converted.
+   */
+  fxRates?: ProcessorFxRatesConfig;
+  /**
+   * URL of the notification queue (NOTIFICATION_QUEUE_URL), which e-mail confirmation codes go to. Without
+   * it, /settings replies that e-mail is not available.
+   */
+  notificationQueueUrl?: string;
+}
+
+/** Location of the exchange rates that the processor reads. Only the fx-refresh function writes them. */
+export interface ProcessorFxRatesConfig {
+  /** Table of the stored rates (FX_RATES_TABLE). */
+  table: string;
+  /** ISO 4217 code that the stored rates are quoted against (FX_BASE_CURRENCY), as the refresh writes them. */
+  baseCurrency: string;
+}
+
+function processorFxRates(env: Env): ProcessorFxRatesConfig | undefined {
+  const table = optional(env, 'FX_RATES_TABLE');
+  if (table === undefined) {
+    return undefined;
+  }
+
+  return { table, baseCurrency: currency(env, 'FX_BASE_CURRENCY', 'USD') };
 }
 
 /** Reads the message processor's settings. */
@@ -182,6 +213,8 @@ export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
     idempotencyRetentionSeconds: integer(env, 'IDEMPOTENCY_RETENTION_HOURS', 168, 1, 8_760) * 3_600,
     defaultCurrency: currency(env, 'DEFAULT_CURRENCY', 'USD'),
     defaultTimeZone: timeZone(env, 'DEFAULT_TIME_ZONE', 'UTC'),
+    fxRates: processorFxRates(env),
+    notificationQueueUrl: optionalUrl(env, 'NOTIFICATION_QUEUE_URL'),
   };
 }
 
@@ -444,5 +477,32 @@ export function loadSesFeedbackConfig(env: Env = process.env): SesFeedbackConfig
   return {
     suppressionsTable: required(env, 'SUPPRESSIONS_TABLE'),
     transientBounceLimit: integer(env, 'NOTIFY_TRANSIENT_BOUNCE_LIMIT', 3, 1, 100),
+  };
+}
+
+/** Settings of the weekly summary function. */
+export interface WeeklySummaryConfig {
+  tables: Pick<TableNames, 'users' | 'transactions' | 'idempotency'>;
+  /** URL of the notification queue that the summaries go to (NOTIFICATION_QUEUE_URL). */
+  notificationQueueUrl: string;
+  /** https link to the notification settings, shown in the summary e-mail (WEEKLY_SUMMARY_SETTINGS_URL). */
+  settingsUrl?: string;
+}
+
+/** Reads the weekly summary function's settings. */
+export function loadWeeklySummaryConfig(env: Env = process.env): WeeklySummaryConfig {
+  const settingsUrl = optionalUrl(env, 'WEEKLY_SUMMARY_SETTINGS_URL');
+  if (settingsUrl !== undefined && !settingsUrl.startsWith('https://')) {
+    throw new ConfigError('WEEKLY_SUMMARY_SETTINGS_URL', `expected an https URL, got "${settingsUrl}".`);
+  }
+
+  return {
+    tables: {
+      users: required(env, 'USERS_TABLE'),
+      transactions: required(env, 'TRANSACTIONS_TABLE'),
+      idempotency: required(env, 'IDEMPOTENCY_TABLE'),
+    },
+    notificationQueueUrl: url(env, 'NOTIFICATION_QUEUE_URL', required(env, 'NOTIFICATION_QUEUE_URL')),
+    settingsUrl,
   };
 }

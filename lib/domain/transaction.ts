@@ -38,6 +38,12 @@ export interface Transaction {
   /** The same amount as written in another currency, for example `19.99 USD` beside `896.41 UAH`. */
   original?: { amount: string; currency: string };
   /**
+   * The amount in the user's home currency, or a marker that no rate was available yet. Missing on
+   * transactions in the home currency, on items stored before conversion existed, when no rate table is
+   * configured, and after an edit of the amount, currency or date, which removes it.
+   */
+  conversion?: TransactionConversion;
+  /**
    * Key of the "reply sent" marker of the bot message that shows this transaction. The marker contains the
    * message id, so an edit of the user's message can update that reply in place.
    */
@@ -45,3 +51,39 @@ export interface Transaction {
   createdAtEpochMs: number;
   updatedAtEpochMs: number;
 }
+
+/**
+ * A transaction's amount converted to the user's home currency at save time, with the rate of the
+ * transaction's date. `amountMinor` and `currency` of the transaction stay the original ones.
+ */
+export interface ConvertedAmount {
+  status: 'converted';
+  /** The home currency converted to. A later change of home currency converts again. */
+  homeCurrency: string;
+  /** Integer minor units of `homeCurrency`, rounded half to even once. */
+  amountMinor: number;
+  /** 1 unit of the transaction's currency is `rate` units of `homeCurrency`, as a decimal string. */
+  rate: string;
+  /** The provider of the rate, or of each leg of a cross rate joined with `+`, such as `frankfurter`. */
+  provider: string;
+  /** The provider's own time of the rate (ISO 8601 date-time or date), of the older leg for a cross rate. */
+  providerUpdatedAt: string;
+  /** The date of the rate, `YYYY-MM-DD`, from `providerUpdatedAt`. */
+  rateDate: string;
+  convertedAtEpochMs: number;
+}
+
+/**
+ * No exchange rate was available when the transaction was converted, so it keeps only its original amount
+ * and currency and is left out of home-currency totals until /balance or /stats converts it.
+ */
+export interface PendingConversion {
+  status: 'pending';
+  homeCurrency: string;
+  /** Name of the error that prevented the conversion, such as `FxRateMissingError`. */
+  reason: string;
+  attemptedAtEpochMs: number;
+}
+
+/** The home-currency conversion of a transaction in another currency. */
+export type TransactionConversion = ConvertedAmount | PendingConversion;

@@ -23,6 +23,111 @@ export interface User {
   /** Whether the user chose a currency and time zone, or still has the defaults. */
   settingsConfirmed: boolean;
   pendingAction?: PendingAction;
+  /** Notification preferences. Missing means {@link DEFAULT_NOTIFICATION_PREFERENCES}: no notifications. */
+  notifications?: NotificationPreferences;
+  /** The e-mail address waiting for its confirmation code, if the user asked for one. */
+  emailConfirmation?: PendingEmailConfirmation;
+  /** Confirmation codes sent in the current 24-hour window, to limit e-mails to unconfirmed addresses. */
+  emailCodeRequests?: EmailCodeRequests;
+  /** The push endpoint of the user's mobile device, if one was registered. */
+  pushChannel?: PushChannel;
   createdAtEpochMs: number;
   updatedAtEpochMs: number;
+}
+
+/** Channels on which a user can receive their own notifications, such as the weekly summary. */
+export const USER_NOTIFICATION_CHANNELS = ['email', 'push', 'sms'] as const;
+
+/** A channel on which a user can receive their own notifications. */
+export type UserNotificationChannel = (typeof USER_NOTIFICATION_CHANNELS)[number];
+
+/** An e-mail address that the user confirmed by sending back the code mailed to it. */
+export interface ConfirmedEmail {
+  address: string;
+  confirmedAtEpochMs: number;
+}
+
+/** The user's notification choices, kept in the `notifications` attribute of their item. */
+export interface NotificationPreferences {
+  /** Whether the user receives the weekly summary. */
+  weeklySummary: boolean;
+  /** Channels the user chose. A channel without a destination (address, number, device) is skipped. */
+  channels: UserNotificationChannel[];
+  email?: ConfirmedEmail;
+  /** E.164 number for SMS, such as `+15551234567`. It is not verified. */
+  phoneNumber?: string;
+}
+
+/** Preferences of a user who never chose any: no notifications at all. */
+export const DEFAULT_NOTIFICATION_PREFERENCES: Readonly<NotificationPreferences> = Object.freeze({
+  weeklySummary: false,
+  channels: [],
+});
+
+/**
+ * A confirmation code on its way to an e-mail address. Only a salted scrypt hash of the code is stored. The
+ * code works once, until `expiresAtEpochMs`, and for fewer than the allowed number of wrong attempts.
+ */
+export interface PendingEmailConfirmation {
+  /** The address to confirm. */
+  address: string;
+  /** Hex scrypt hash of the code with `codeSalt`. */
+  codeHash: string;
+  /** Hex random salt of `codeHash`. */
+  codeSalt: string;
+  /** Key of the chat event that asked for the code, so a retry of that event does not send a second one. */
+  requestId: string;
+  /** Whether the e-mail with the code is on the notification queue. */
+  enqueued: boolean;
+  failedAttempts: number;
+  requestedAtEpochMs: number;
+  expiresAtEpochMs: number;
+}
+
+/** Count of confirmation codes sent since `windowStartEpochMs`. */
+export interface EmailCodeRequests {
+  windowStartEpochMs: number;
+  count: number;
+  lastRequestedAtEpochMs: number;
+}
+
+/**
+ * The push endpoint of the user's device (an SNS platform endpoint). The mobile app that registers it does
+ * not exist yet; the push sender marks it `disabled` when SNS reports the endpoint as disabled.
+ */
+export interface PushChannel {
+  status: 'enabled' | 'disabled';
+  endpointArn: string;
+}
+
+/** Returns the user's notification preferences, or the defaults when they never chose any. */
+export function notificationPreferencesOf(user: Pick<User, 'notifications'>): NotificationPreferences {
+  const stored = user.notifications;
+  if (stored === undefined) {
+    return { ...DEFAULT_NOTIFICATION_PREFERENCES, channels: [] };
+  }
+
+  return {
+    ...stored,
+    weeklySummary: stored.weeklySummary === true,
+    channels: (stored.channels ?? []).filter((channel) => USER_NOTIFICATION_CHANNELS.includes(channel)),
+  };
+}
+
+/**
+ * Returns where the user receives notifications on `channel`: the confirmed e-mail address, the SMS number,
+ * or the enabled push endpoint. Returns `undefined` when the channel has none, so it cannot be used.
+ */
+export function notificationDestinationOf(
+  user: Pick<User, 'notifications' | 'pushChannel'>,
+  channel: UserNotificationChannel,
+): string | undefined {
+  switch (channel) {
+    case 'email':
+      return user.notifications?.email?.address;
+    case 'sms':
+      return user.notifications?.phoneNumber;
+    case 'push':
+      return user.pushChannel?.status === 'enabled' ? user.pushChannel.endpointArn : undefined;
+  }
 }

@@ -4,7 +4,13 @@
  */
 import { formatMoney } from '../domain/money';
 import type { Transaction } from '../domain/transaction';
-import type { User } from '../domain/user';
+import {
+  notificationDestinationOf,
+  notificationPreferencesOf,
+  USER_NOTIFICATION_CHANNELS,
+  type User,
+  type UserNotificationChannel,
+} from '../domain/user';
 import { escapeHtml } from './html';
 
 const KIND_LABELS: Record<Transaction['kind'], string> = {
@@ -34,9 +40,77 @@ export function transactionDetails(transaction: Transaction): string {
       `💱 Originally ${escapeHtml(`${transaction.original.amount} ${transaction.original.currency}`)}`,
     );
   }
+  const conversion = conversionLine(transaction);
+  if (conversion !== undefined) {
+    lines.push(conversion);
+  }
 
   return lines.join('\n');
 }
+
+/** Renders the home-currency conversion of a transaction: the amount with its rate, or that it is pending. */
+function conversionLine(transaction: Transaction): string | undefined {
+  const conversion = transaction.conversion;
+  if (conversion === undefined) {
+    return undefined;
+  }
+  if (conversion.status === 'pending') {
+    return `💱 Conversion to ${escapeHtml(conversion.homeCurrency)} pending: no exchange rate yet`;
+  }
+
+  const rate = `1 ${transaction.currency} = ${conversion.rate} ${conversion.homeCurrency}`;
+  return (
+    `💱 ${escapeHtml(formatMoney(conversion.amountMinor, conversion.homeCurrency))} ` +
+    `(${escapeHtml(rate)}, ${escapeHtml(conversion.provider)}, rate of ${escapeHtml(conversion.rateDate)})`
+  );
+}
+
+const CHANNEL_LABELS: Record<UserNotificationChannel, string> = {
+  email: '✉️ E-mail',
+  sms: '📱 SMS',
+  push: '📲 Push',
+};
+
+/** Renders one notification channel of the settings: on or off with its destination, or how to set it up. */
+function channelLine(user: User, channel: UserNotificationChannel): string {
+  const destination = notificationDestinationOf(user, channel);
+  const label = CHANNEL_LABELS[channel];
+  if (destination === undefined) {
+    if (channel === 'email' && user.emailConfirmation !== undefined) {
+      return `${label}: waiting for the code sent to ${escapeHtml(user.emailConfirmation.address)}`;
+    }
+    return channel === 'push'
+      ? `${label}: not available yet (needs the Financy mobile app)`
+      : `${label}: not set up`;
+  }
+
+  const state = notificationPreferencesOf(user).channels.includes(channel) ? 'on' : 'off';
+  // A push endpoint ARN means nothing to the user, so only addresses and numbers are shown.
+  return channel === 'push'
+    ? `${label}: <b>${state}</b>`
+    : `${label}: <b>${state}</b> (${escapeHtml(destination)})`;
+}
+
+/** Renders the notification part of the settings. */
+function notificationLines(user: User): string[] {
+  const preferences = notificationPreferencesOf(user);
+  const lines = [
+    '🔔 <b>Notifications</b>',
+    `📅 Weekly summary: <b>${preferences.weeklySummary ? 'on' : 'off'}</b>`,
+    ...USER_NOTIFICATION_CHANNELS.map((channel) => channelLine(user, channel)),
+  ];
+  const reachable = preferences.channels.some(
+    (channel) => notificationDestinationOf(user, channel) !== undefined,
+  );
+  if (preferences.weeklySummary && !reachable) {
+    lines.push('⚠️ Turn on a channel below, or the weekly summary has nowhere to go.');
+  }
+
+  return lines;
+}
+
+const EMAIL_EXAMPLE = '<code>/settings email you@example.com</code>';
+const SMS_EXAMPLE = '<code>/settings sms +15551234567</code>';
 
 /** English bot replies. */
 export const en = {
@@ -137,6 +211,103 @@ export const en = {
   unknownAction: () => 'This button is no longer supported. Send the transaction again.',
 
   editExpired: () => 'That edit request expired. Tap ✏️ Edit again.',
+
+  /** Summary line of converted transactions, with the date of their rates or the range of dates. */
+  convertedAtRates: (count: number, firstRateDate: string, lastRateDate: string) =>
+    `${count} ${count === 1 ? 'transaction' : 'transactions'} converted at rates of ${escapeHtml(firstRateDate)}` +
+    (lastRateDate === firstRateDate ? '' : ` to ${escapeHtml(lastRateDate)}`),
+
+  conversionPendingHeading: (homeCurrency: string) =>
+    `Conversion to ${escapeHtml(homeCurrency)} pending (no exchange rate yet), not counted:`,
+
+  notConvertedHeading: () => 'In other currencies (not converted):',
+
+  settingsOverview: (user: User) =>
+    [
+      '⚙️ <b>Settings</b>',
+      `Home currency: <b>${escapeHtml(user.homeCurrency)}</b>`,
+      `Time zone: <b>${escapeHtml(user.timeZone)}</b>`,
+      '',
+      ...notificationLines(user),
+      '',
+      'Tap a currency below, or send <code>/settings currency CAD</code>.',
+      'Set your time zone with <code>/settings timezone Europe/Lisbon</code>.',
+      `Add an e-mail address with ${EMAIL_EXAMPLE} or an SMS number with ${SMS_EXAMPLE}.`,
+    ].join('\n'),
+
+  emailUsage: () =>
+    `Send ${EMAIL_EXAMPLE} and I’ll e-mail you a 6-digit code to confirm the address. ` +
+    '<code>/settings email remove</code> removes it.',
+
+  emailUnavailable: () => 'E-mail isn’t available here, so I can’t add an address.',
+
+  invalidEmail: (value: string) =>
+    `“${escapeHtml(value)}” isn’t an e-mail address. Send it like ${EMAIL_EXAMPLE}.`,
+
+  emailAlreadyConfirmed: (address: string) => `<b>${escapeHtml(address)}</b> is already confirmed.`,
+
+  emailCodeSent: (address: string, expiresInMinutes: number) =>
+    `✉️ I sent a 6-digit code to <b>${escapeHtml(address)}</b>. Send it here within ${expiresInMinutes} ` +
+    'minutes to confirm the address.',
+
+  emailCodeTooSoon: (retryAfterSeconds: number) =>
+    `I sent a code less than a minute ago. Check your inbox and spam folder, or ask again in ${retryAfterSeconds} seconds.`,
+
+  emailCodeLimitReached: (maxCodes: number) =>
+    `I’ve sent ${maxCodes} codes in the last 24 hours, so I can’t send another one now. Try again tomorrow.`,
+
+  emailConfirmed: (address: string, weeklySummary: boolean) =>
+    `✅ <b>${escapeHtml(address)}</b> is confirmed, and e-mail is on for your notifications.` +
+    (weeklySummary ? '' : ' Turn the weekly summary on in /settings.'),
+
+  emailCodeWrong: (attemptsLeft: number) =>
+    `That code isn’t right. ${attemptsLeft} ${attemptsLeft === 1 ? 'attempt' : 'attempts'} left.`,
+
+  emailCodeAttemptsUsedUp: () =>
+    `Too many wrong codes, so that code no longer works. Ask for a new one with ${EMAIL_EXAMPLE}.`,
+
+  emailCodeExpired: () => `That code has expired. Ask for a new one with ${EMAIL_EXAMPLE}.`,
+
+  noEmailPending: () => `No e-mail address is waiting for a code. Add one with ${EMAIL_EXAMPLE}.`,
+
+  emailRemoved: () => 'E-mail address removed. I won’t send you e-mails.',
+
+  smsUsage: () =>
+    `Send ${SMS_EXAMPLE} with your number in international format: a plus sign, the country code and the ` +
+    'number. <code>/settings sms remove</code> removes it.',
+
+  invalidPhoneNumber: (value: string) =>
+    `“${escapeHtml(value)}” isn’t a phone number in international format. Start with + and the country code, ` +
+    'for example <code>+15551234567</code>.',
+
+  smsNumberSaved: (phoneNumber: string, weeklySummary: boolean) =>
+    `📱 Saved <b>${escapeHtml(phoneNumber)}</b>, and SMS is on for your notifications.` +
+    (weeklySummary ? '' : ' Turn the weekly summary on in /settings.'),
+
+  smsRemoved: () => 'SMS number removed. I won’t send you text messages.',
+
+  notificationsUsage: () =>
+    'Send <code>/settings notifications off</code> to turn all notifications off, or ' +
+    '<code>/settings notifications on</code> to get the weekly summary.',
+
+  notificationsOff: () =>
+    '🔕 All notifications are off. Your e-mail address and number stay saved; turn things back on in /settings.',
+
+  weeklySummaryOn: (reachable: boolean) =>
+    reachable
+      ? '📅 Weekly summary on. It arrives after each week ends, covering Monday to Sunday.'
+      : `📅 Weekly summary on. Add a way to get it: ${EMAIL_EXAMPLE} or ${SMS_EXAMPLE}.`,
+
+  /** Notice on a settings button (plain text, at most 200 characters). */
+  channelNeedsSetup: (channel: UserNotificationChannel) =>
+    channel === 'email'
+      ? 'Add and confirm an e-mail address first: /settings email you@example.com'
+      : channel === 'sms'
+        ? 'Add your number first: /settings sms +15551234567'
+        : 'Push needs the Financy mobile app, which isn’t available yet.',
+
+  /** Notice on a settings button (plain text). */
+  notificationSettingSaved: () => 'Saved',
 };
 
 /** Button labels. */
@@ -146,4 +317,10 @@ export const buttons = {
   delete: '🗑️ Delete',
   changeCategory: '🏷️ Change category',
   back: '↩️ Back',
+  weeklySummaryOn: '📅 Turn weekly summary on',
+  weeklySummaryOff: '📅 Turn weekly summary off',
+  notificationsOff: '🔕 Turn all notifications off',
+  email: 'E-mail',
+  sms: 'SMS',
+  push: 'Push',
 };

@@ -1,10 +1,19 @@
 import { CATEGORY_CODES, type Category, categoryFromCode } from '../domain/categories';
+import { USER_NOTIFICATION_CHANNELS, type UserNotificationChannel } from '../domain/user';
+
+/** A notification setting that a /settings button turns on or off. */
+export type NotificationSetting = 'weekly' | UserNotificationChannel;
+
+const NOTIFICATION_SETTINGS: readonly string[] = ['weekly', ...USER_NOTIFICATION_CHANNELS];
 
 /** Action requested by a button press. */
 export type Action =
   | { type: 'confirm' | 'edit' | 'delete' | 'choose-category' | 'show'; transactionId: string }
   | { type: 'set-category'; transactionId: string; category: Category }
-  | { type: 'set-currency'; currency: string };
+  | { type: 'set-currency'; currency: string }
+  /** Carries the state to set, not a toggle, so a double tap or an old message cannot flip it back. */
+  | { type: 'set-notification'; setting: NotificationSetting; enabled: boolean }
+  | { type: 'notifications-off' };
 
 const SIMPLE_PREFIXES = {
   confirm: 'c',
@@ -22,7 +31,8 @@ const TRANSACTION_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 /**
  * Encodes an action as button data. Every form stays well under Telegram's 64-byte `callback_data` limit:
- * the longest is `cat:transport:` plus a transaction id of at most 40 characters.
+ * the longest is `cat:transport:` plus a transaction id of at most 40 characters. Notification settings
+ * take at most 14 bytes (`ntf:weekly:off`).
  */
 export function encodeAction(action: Action): string {
   switch (action.type) {
@@ -30,6 +40,10 @@ export function encodeAction(action: Action): string {
       return `cat:${CATEGORY_CODES[action.category]}:${action.transactionId}`;
     case 'set-currency':
       return `cur:${action.currency}`;
+    case 'set-notification':
+      return `ntf:${action.setting}:${action.enabled ? 'on' : 'off'}`;
+    case 'notifications-off':
+      return 'ntf:all:off';
     default:
       return `${SIMPLE_PREFIXES[action.type]}:${action.transactionId}`;
   }
@@ -47,6 +61,9 @@ export function decodeAction(data: string): Action | undefined {
   if (parts[0] === 'cur' && parts.length === 2) {
     return /^[A-Z]{3}$/.test(parts[1]!) ? { type: 'set-currency', currency: parts[1]! } : undefined;
   }
+  if (parts[0] === 'ntf' && parts.length === 3) {
+    return decodeNotificationAction(parts[1]!, parts[2]!);
+  }
 
   const type = SIMPLE_BY_PREFIX.get(parts[0] ?? '');
   if (type === undefined || parts.length !== 2 || !TRANSACTION_ID.test(parts[1]!)) {
@@ -54,4 +71,18 @@ export function decodeAction(data: string): Action | undefined {
   }
 
   return { type: type as keyof typeof SIMPLE_PREFIXES, transactionId: parts[1]! };
+}
+
+function decodeNotificationAction(setting: string, state: string): Action | undefined {
+  if (state !== 'on' && state !== 'off') {
+    return undefined;
+  }
+  if (setting === 'all') {
+    return state === 'off' ? { type: 'notifications-off' } : undefined;
+  }
+  if (!NOTIFICATION_SETTINGS.includes(setting)) {
+    return undefined;
+  }
+
+  return { type: 'set-notification', setting: setting as NotificationSetting, enabled: state === 'on' };
 }

@@ -4,6 +4,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { TelegramApiClient } from '../channels/telegram/api-client';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
 import type { ProcessorConfig } from '../config';
+import { FxRateReader } from '../fx/rate-reader';
+import { DynamoFxRateStore } from '../fx/rate-store';
+import { SqsNotificationQueue } from '../notify/preferences/notification-queue';
 import { DISCARDING_METRICS, type MetricsSink } from '../observability/metric-names';
 import { NO_TRACING, type Tracing } from '../observability/tracing';
 import { type CircuitBreakerSettings, DynamoCircuitBreaker } from '../resilience/circuit-breaker';
@@ -20,7 +23,10 @@ import type { ProcessorDependencies } from './dependencies';
 /** Optional overrides of {@link createProcessorDependencies}, for tests and the local stack. */
 export interface ProcessorDependencyOverrides {
   dynamodb?: DynamoDBClient;
-  /** SQS client for deferring records; the emulator needs one that ignores queue URL hosts. */
+  /**
+   * SQS client for deferring records and for the notification queue. The emulator needs one that ignores
+   * queue URL hosts.
+   */
   sqs?: SQSClient;
   loadSecrets?: TelegramSecretsLoader;
   fetch?: typeof fetch;
@@ -56,6 +62,7 @@ export function createProcessorDependencies(
   const loadSecrets = overrides.loadSecrets ?? createTelegramSecretsLoader(config.secrets);
   const metrics = overrides.metrics ?? DISCARDING_METRICS;
   const tracing = overrides.tracing ?? NO_TRACING;
+  const sqs = overrides.sqs ?? new SQSClient({});
   let telegram: { token: string; channel: TelegramChannel } | undefined;
   const resilienceLogger = {
     debug: (message: string, extra: Record<string, unknown>) => logger.debug(message, extra),
@@ -96,6 +103,17 @@ export function createProcessorDependencies(
       now,
     }),
     transactions: new DynamoTransactionStore({ client, tableName: config.tables.transactions, now }),
+    // No revalidate: the processor has no provider keys, so it relies on the hourly refresh and the
+    // reader's stale window, and marks a conversion pending when the rate has expired.
+    rates:
+      config.fxRates === undefined
+        ? undefined
+        : new FxRateReader({
+            store: new DynamoFxRateStore(client, config.fxRates.table),
+            baseCurrency: config.fxRates.baseCurrency,
+            now,
+            logger: resilienceLogger,
+          }),
     idempotency: new IdempotencyStore({
       client,
       tableName: config.tables.idempotency,
@@ -106,7 +124,11 @@ export function createProcessorDependencies(
     metrics,
     tracing,
     now,
-    deferrer: new RecordDeferrer(overrides.sqs ?? new SQSClient({})),
+    deferrer: new RecordDeferrer(sqs),
+    notificationQueue:
+      config.notificationQueueUrl === undefined
+        ? undefined
+        : new SqsNotificationQueue({ sqs, queueUrl: config.notificationQueueUrl }),
     async channel() {
       // The token is read per call through the cached loader, so a rotated token is picked up.
       const { botToken } = await loadSecrets();

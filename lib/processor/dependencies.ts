@@ -1,6 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ChatChannel } from '../channels/channel';
 import type { Channel } from '../domain/user';
+import type { FxRateReader } from '../fx/rate-reader';
+import type { NotificationQueue } from '../notify/preferences/notification-queue';
 import type { MetricsSink } from '../observability/metric-names';
 import type { Tracing } from '../observability/tracing';
 import type { IdempotencyStore } from '../store/idempotency-store';
@@ -20,8 +22,15 @@ export interface ProcessorDependencies {
   metrics: MetricsSink;
   /** Wraps each record in a subsegment annotated with `channel`, `updateId` and `correlationId`. */
   tracing: Tracing;
+  /**
+   * Exchange rates for converting transactions to the user's home currency. Absent when no rate table is
+   * configured: transactions in other currencies are then listed apart, not converted.
+   */
+  rates?: Pick<FxRateReader, 'getRate'>;
   /** Gives a record back to its queue with a delay; absent in tests that do not exercise deferral. */
   deferrer?: RecordDeferrer;
+  /** The notification queue for e-mail confirmation codes, absent where e-mail is not available. */
+  notificationQueue?: NotificationQueue;
   /** Clock in epoch milliseconds. */
   now(): number;
 }

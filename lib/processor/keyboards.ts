@@ -1,6 +1,12 @@
 import type { ActionButton } from '../channels/channel';
 import { CATEGORIES } from '../domain/categories';
 import type { Transaction } from '../domain/transaction';
+import {
+  notificationDestinationOf,
+  notificationPreferencesOf,
+  USER_NOTIFICATION_CHANNELS,
+  type User,
+} from '../domain/user';
 import { buttons } from '../messages/en';
 import { encodeAction } from './actions';
 
@@ -57,4 +63,37 @@ export function currencyButtons(): ActionButton[][] {
   }
 
   return rows;
+}
+
+/**
+ * Notification buttons of the settings: the weekly summary, one button per channel (✅ when it is on and
+ * has a destination) and one that turns everything off. Each button carries the state it sets.
+ */
+export function notificationButtons(user: User): ActionButton[][] {
+  const preferences = notificationPreferencesOf(user);
+  const weekly = preferences.weeklySummary;
+  const channels = USER_NOTIFICATION_CHANNELS.map((channel) => {
+    const on =
+      preferences.channels.includes(channel) && notificationDestinationOf(user, channel) !== undefined;
+    return {
+      label: `${on ? '✅' : '⬜'} ${buttons[channel]}`,
+      action: encodeAction({ type: 'set-notification', setting: channel, enabled: !on }),
+    };
+  });
+
+  return [
+    [
+      {
+        label: weekly ? buttons.weeklySummaryOff : buttons.weeklySummaryOn,
+        action: encodeAction({ type: 'set-notification', setting: 'weekly', enabled: !weekly }),
+      },
+    ],
+    channels,
+    [{ label: buttons.notificationsOff, action: encodeAction({ type: 'notifications-off' }) }],
+  ];
+}
+
+/** Buttons of the /settings message: the currencies, then the notification settings. */
+export function settingsButtons(user: User): ActionButton[][] {
+  return [...currencyButtons(), ...notificationButtons(user)];
 }

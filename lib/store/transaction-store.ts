@@ -6,7 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Transaction, TransactionSource } from '../domain/transaction';
+import type { Transaction, TransactionConversion, TransactionSource } from '../domain/transaction';
 import { isConditionalCheckFailure, StoreError } from './errors';
 import { TRANSACTION_INDEXES } from './tables';
 
@@ -39,11 +39,20 @@ export interface TransactionStore {
     transactionId: string,
     changes: TransactionChanges,
   ): Promise<Transaction | undefined>;
+  /**
+   * Stores a conversion, but only while the amount, currency and date are still those of `basis`, the
+   * transaction it was computed from. Returns the updated transaction, or `undefined` when the
+   * transaction changed or no longer exists.
+   */
+  saveConversion(basis: Transaction, conversion: TransactionConversion): Promise<Transaction | undefined>;
   /** Deletes; returns the deleted transaction, or `undefined` when it was already gone. */
   delete(userId: string, transactionId: string): Promise<Transaction | undefined>;
   /** Lists a user's transactions with local dates from `fromDate` to `toDate`, both `YYYY-MM-DD` and inclusive. */
   listByDate(userId: string, fromDate: string, toDate: string): Promise<Transaction[]>;
 }
+
+/** Fields that a stored conversion was computed from, so changing any of them removes it. */
+const CONVERSION_BASIS = ['amountMinor', 'currency', 'date'] as const;
 
 /** Builds the `bySource` index key of a message. */
 export function sourceRef(source: TransactionSource): string {
@@ -145,13 +154,19 @@ export class DynamoTransactionStore implements TransactionStore {
       values[':dateKey'] = `${changes.date}#${transactionId}`;
       sets.push('#dateKey = :dateKey');
     }
+    // A conversion of the old amount, currency or date would be wrong, so /balance converts again.
+    let remove = '';
+    if (CONVERSION_BASIS.some((field) => changes[field] !== undefined)) {
+      names['#conversion'] = 'conversion';
+      remove = ' REMOVE #conversion';
+    }
 
     try {
       const result = await this.#client.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: { userId, transactionId },
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
           ConditionExpression: 'attribute_exists(transactionId)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -165,6 +180,45 @@ export class DynamoTransactionStore implements TransactionStore {
         return undefined;
       }
       throw new StoreError('UpdateItem', this.#table, { cause: error });
+    }
+  }
+
+  async saveConversion(
+    basis: Transaction,
+    conversion: TransactionConversion,
+  ): Promise<Transaction | undefined> {
+    try {
+      const result = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { userId: basis.userId, transactionId: basis.transactionId },
+          // updatedAtEpochMs is left as it is, because it records changes by the user and a conversion is not one.
+          UpdateExpression: 'SET #conversion = :conversion',
+          ConditionExpression:
+            'attribute_exists(transactionId) AND #amountMinor = :amountMinor AND #currency = :currency ' +
+            'AND #date = :date',
+          ExpressionAttributeNames: {
+            '#conversion': 'conversion',
+            '#amountMinor': 'amountMinor',
+            '#currency': 'currency',
+            '#date': 'date',
+          },
+          ExpressionAttributeValues: {
+            ':conversion': conversion,
+            ':amountMinor': basis.amountMinor,
+            ':currency': basis.currency,
+            ':date': basis.date,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+
+      return toTransaction(result.Attributes!);
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) {
+        return undefined;
+      }
+      throw new StoreError('UpdateItem (conversion)', this.#table, { cause: error });
     }
   }
 

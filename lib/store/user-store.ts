@@ -2,10 +2,17 @@ import { randomUUID } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { PendingAction, User } from '../domain/user';
+import type {
+  EmailCodeRequests,
+  NotificationPreferences,
+  PendingAction,
+  PendingEmailConfirmation,
+  User,
+} from '../domain/user';
 import { isConditionalCheckFailure, StoreError } from './errors';
 
 /** Profile of a person on first contact. */
@@ -28,6 +35,13 @@ export interface UserStoreOptions {
 
 /** Settings a user can change with /settings. */
 export type UserSettingsUpdate = Partial<Pick<User, 'homeCurrency' | 'timeZone'>>;
+
+/** One page of {@link UserStore.listWeeklySummarySubscribers}. */
+export interface UserPage {
+  users: User[];
+  /** Key to pass back for the next page, or `undefined` after the last page. */
+  nextKey?: Record<string, unknown>;
+}
 
 /** Users and their channel identities. */
 export class UserStore {
@@ -162,6 +176,190 @@ export class UserStore {
       { '#pending': 'pendingAction', '#updated': 'updatedAtEpochMs' },
       { ':pending': action, ':now': this.#now() },
     );
+  }
+
+  /**
+   * Replaces the user's notification preferences. With `clearEmailConfirmation`, a pending e-mail
+   * confirmation is dropped in the same write.
+   */
+  async setNotificationPreferences(
+    userId: string,
+    preferences: NotificationPreferences,
+    options: { clearEmailConfirmation?: boolean } = {},
+  ): Promise<User> {
+    const remove = options.clearEmailConfirmation === true ? ' REMOVE #confirmation' : '';
+
+    return this.#update(
+      userId,
+      `SET #notifications = :notifications, #updated = :now${remove}`,
+      {
+        '#notifications': 'notifications',
+        '#updated': 'updatedAtEpochMs',
+        ...(remove === '' ? {} : { '#confirmation': 'emailConfirmation' }),
+      },
+      { ':notifications': preferences, ':now': this.#now() },
+    );
+  }
+
+  /** Stores a new pending e-mail confirmation, replacing any earlier one, and the updated code count. */
+  async startEmailConfirmation(
+    userId: string,
+    confirmation: PendingEmailConfirmation,
+    requests: EmailCodeRequests,
+  ): Promise<User> {
+    return this.#update(
+      userId,
+      'SET #confirmation = :confirmation, #requests = :requests, #updated = :now',
+      {
+        '#confirmation': 'emailConfirmation',
+        '#requests': 'emailCodeRequests',
+        '#updated': 'updatedAtEpochMs',
+      },
+      { ':confirmation': confirmation, ':requests': requests, ':now': this.#now() },
+    );
+  }
+
+  /**
+   * Records that the code e-mail of confirmation `requestId` is queued. Returns false when that
+   * confirmation is no longer pending.
+   */
+  async markEmailConfirmationEnqueued(userId: string, requestId: string): Promise<boolean> {
+    const user = await this.#conditionalUpdate(
+      userId,
+      'SET #confirmation.#enqueued = :true',
+      '#confirmation.#requestId = :requestId',
+      { '#confirmation': 'emailConfirmation', '#enqueued': 'enqueued', '#requestId': 'requestId' },
+      { ':true': true, ':requestId': requestId },
+    );
+
+    return user !== undefined;
+  }
+
+  /**
+   * Counts a wrong code for confirmation `requestId`. Returns the updated user, or `undefined` when that
+   * confirmation is no longer pending or already has `maxFailedAttempts` wrong codes.
+   */
+  async recordFailedEmailConfirmation(
+    userId: string,
+    requestId: string,
+    maxFailedAttempts: number,
+  ): Promise<User | undefined> {
+    return this.#conditionalUpdate(
+      userId,
+      'SET #confirmation.#failed = #confirmation.#failed + :one, #updated = :now',
+      '#confirmation.#requestId = :requestId AND #confirmation.#failed < :max',
+      {
+        '#confirmation': 'emailConfirmation',
+        '#failed': 'failedAttempts',
+        '#requestId': 'requestId',
+        '#updated': 'updatedAtEpochMs',
+      },
+      { ':one': 1, ':requestId': requestId, ':max': maxFailedAttempts, ':now': this.#now() },
+    );
+  }
+
+  /**
+   * Stores `preferences` (which hold the confirmed address) and removes confirmation `requestId` in one
+   * conditional write, so a code confirms at most once. Returns `undefined` when the confirmation is no
+   * longer pending, has expired at `nowMs`, or has `maxFailedAttempts` wrong codes.
+   */
+  async completeEmailConfirmation(
+    userId: string,
+    requestId: string,
+    preferences: NotificationPreferences,
+    limits: { nowMs: number; maxFailedAttempts: number },
+  ): Promise<User | undefined> {
+    return this.#conditionalUpdate(
+      userId,
+      'SET #notifications = :notifications, #updated = :now REMOVE #confirmation',
+      '#confirmation.#requestId = :requestId AND #confirmation.#failed < :max AND ' +
+        '#confirmation.#expires > :nowMs',
+      {
+        '#notifications': 'notifications',
+        '#confirmation': 'emailConfirmation',
+        '#requestId': 'requestId',
+        '#failed': 'failedAttempts',
+        '#expires': 'expiresAtEpochMs',
+        '#updated': 'updatedAtEpochMs',
+      },
+      {
+        ':notifications': preferences,
+        ':requestId': requestId,
+        ':max': limits.maxFailedAttempts,
+        ':nowMs': limits.nowMs,
+        ':now': this.#now(),
+      },
+    );
+  }
+
+  /** Removes the pending e-mail confirmation, if any. */
+  async clearEmailConfirmation(userId: string): Promise<void> {
+    await this.#update(
+      userId,
+      'REMOVE #confirmation SET #updated = :now',
+      { '#confirmation': 'emailConfirmation', '#updated': 'updatedAtEpochMs' },
+      { ':now': this.#now() },
+    );
+  }
+
+  /**
+   * Returns one page of active users who turned the weekly summary on, read with a Scan and a filter.
+   * `pageSize` bounds the items read per page before the filter, so a page may hold fewer users, or none,
+   * while `nextKey` is still set.
+   * NOTE: a Scan reads the whole users table each week; a sparse index on opted-in users would read only
+   * them once the table is large.
+   */
+  async listWeeklySummarySubscribers(startKey?: Record<string, unknown>, pageSize = 500): Promise<UserPage> {
+    try {
+      const result = await this.#options.client.send(
+        new ScanCommand({
+          TableName: this.#options.usersTable,
+          FilterExpression: '#notifications.#weekly = :true AND #status = :active',
+          ExpressionAttributeNames: {
+            '#notifications': 'notifications',
+            '#weekly': 'weeklySummary',
+            '#status': 'status',
+          },
+          ExpressionAttributeValues: { ':true': true, ':active': 'active' },
+          ExclusiveStartKey: startKey,
+          Limit: pageSize,
+          ConsistentRead: true,
+        }),
+      );
+
+      return { users: (result.Items ?? []) as User[], nextKey: result.LastEvaluatedKey };
+    } catch (error) {
+      throw new StoreError('Scan (weekly summary subscribers)', this.#options.usersTable, { cause: error });
+    }
+  }
+
+  async #conditionalUpdate(
+    userId: string,
+    expression: string,
+    condition: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<User | undefined> {
+    try {
+      const result = await this.#options.client.send(
+        new UpdateCommand({
+          TableName: this.#options.usersTable,
+          Key: { userId },
+          UpdateExpression: expression,
+          ConditionExpression: `attribute_exists(userId) AND ${condition}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+
+      return result.Attributes as User;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) {
+        return undefined;
+      }
+      throw new StoreError('UpdateItem (conditional)', this.#options.usersTable, { cause: error });
+    }
   }
 
   async #update(

@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Update } from '@grammyjs/types';
 import { startFakeTelegram } from '../../infra/local/fake-telegram/server';
 import type { FakeTelegram } from '../../infra/local/fake-telegram/types';
+import { createLocalSqsClient } from '../../infra/local/sqs-client';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack';
 import type { Transaction } from '../../lib/domain/transaction';
 import type { User } from '../../lib/domain/user';
+import { DynamoFxRateStore, type RateSnapshot } from '../../lib/fx/rate-store';
+import { type Notification, parseNotification } from '../../lib/notify/notification';
 import type { CircuitBreakerSettings } from '../../lib/resilience/circuit-breaker';
 import { type MetricPoint, RecordingMetrics } from '../unit/observability/recording-metrics';
 import { CapturingLogger } from './capturing-logger';
@@ -26,8 +30,20 @@ export interface TestStack {
   postUpdate(update: Update): Promise<{ status: number; body: string }>;
   transactions(): Promise<Transaction[]>;
   users(): Promise<User[]>;
+  /**
+   * Writes the latest exchange rates (and that day's copy) as the fx-refresh function does. Only with the
+   * `fxRates` option, which configures the processor with the rate table.
+   */
+  seedFxRates(snapshot: FxRateSeed): Promise<void>;
+  /** URL of the notification queue, when the stack was started with `notificationQueue: true`. */
+  notificationQueueUrl?: string;
+  /** Receives, deletes and returns every message on the notification queue, or none without the queue. */
+  takeNotifications(): Promise<Notification[]>;
   stop(): Promise<void>;
 }
+
+/** Exchange rates to store against `baseCurrency`, with `updatedAtEpochMs` defaulting to now. */
+export type FxRateSeed = Pick<RateSnapshot, 'rates'> & { updatedAtEpochMs?: number };
 
 /** Options of {@link startTestStack}. */
 export interface TestStackOptions {
@@ -40,6 +56,17 @@ export interface TestStackOptions {
   /** Tracers for the two functions, such as fakes that record segments. */
   webhookTracer?: Tracer;
   processorTracer?: Tracer;
+  /**
+   * Configures the processor with the stack's FX rate table (FX_RATES_TABLE, FX_BASE_CURRENCY) and seeds
+   * it with `rates`. Without it, the processor converts nothing, as when no rate table is deployed.
+   */
+  fxRates?: FxRateSeed & { baseCurrency: string };
+  /**
+   * Creates a standard notification queue on the emulator and passes its URL to the processor as
+   * NOTIFICATION_QUEUE_URL, so /settings can send e-mail confirmation codes.
+   * @default false
+   */
+  notificationQueue?: boolean;
 }
 
 /**
@@ -50,15 +77,29 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const fake = await startFakeTelegram();
   const logLines: string[] = [];
   const metricPoints: MetricPoint[] = [];
+  const prefix = `test-${randomBytes(4).toString('hex')}`;
+  // provisionLocalResources creates every table of lib/store/tables.ts, named `<prefix>-<table id>`.
+  const fxRatesTable = `${prefix}-fxRates`;
+  const fxEnvironment: Record<string, string> =
+    options.fxRates === undefined
+      ? {}
+      : { FX_RATES_TABLE: fxRatesTable, FX_BASE_CURRENCY: options.fxRates.baseCurrency };
+  const sqs = createLocalSqsClient();
+  const notificationQueueUrl =
+    options.notificationQueue === true
+      ? (await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-notifications` }))).QueueUrl
+      : undefined;
+  const notificationEnvironment: Record<string, string> =
+    notificationQueueUrl === undefined ? {} : { NOTIFICATION_QUEUE_URL: notificationQueueUrl };
   const stack = await startLocalStack({
     botToken: fake.token,
     telegramApiBaseUrl: fake.url,
-    prefix: `test-${randomBytes(4).toString('hex')}`,
+    prefix,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 1,
     maxReceiveCount: options.maxReceiveCount ?? 3,
     webhookLogger: new CapturingLogger('telegram-webhook', logLines),
     processorLogger: new CapturingLogger('message-processor', logLines),
-    environment: options.environment,
+    environment: { ...fxEnvironment, ...notificationEnvironment, ...options.environment },
     startProcessor: options.startProcessor,
     processorTimeoutSeconds: options.processorTimeoutSeconds,
     breakerSettings: options.breakerSettings,
@@ -79,6 +120,21 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     });
     return { status: response.status, body: await response.text() };
   };
+  const rateStore = new DynamoFxRateStore(documents, fxRatesTable);
+  const seedFxRates = async (seed: FxRateSeed) => {
+    if (options.fxRates === undefined) {
+      throw new Error('seedFxRates needs the fxRates option, which configures the processor with the table.');
+    }
+    const { baseCurrency } = options.fxRates;
+    const version = (await rateStore.getLatest(baseCurrency))?.version ?? 0;
+    await rateStore.saveLatest(
+      { baseCurrency, rates: seed.rates, updatedAtEpochMs: seed.updatedAtEpochMs ?? Date.now() },
+      version,
+    );
+  };
+  if (options.fxRates !== undefined) {
+    await seedFxRates(options.fxRates);
+  }
 
   return {
     stack,
@@ -92,10 +148,37 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     transactions: () => scan<Transaction>(stack.resources.tables.transactions),
     users: () => scan<User>(stack.resources.tables.users),
+    seedFxRates,
+    notificationQueueUrl,
+    async takeNotifications() {
+      if (notificationQueueUrl === undefined) {
+        return [];
+      }
+      const notifications: Notification[] = [];
+      for (;;) {
+        const received = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: notificationQueueUrl, MaxNumberOfMessages: 10 }),
+        );
+        const messages = received.Messages ?? [];
+        if (messages.length === 0) {
+          return notifications;
+        }
+        for (const message of messages) {
+          notifications.push(parseNotification(message.Body ?? ''));
+          await sqs.send(
+            new DeleteMessageCommand({
+              QueueUrl: notificationQueueUrl,
+              ReceiptHandle: message.ReceiptHandle,
+            }),
+          );
+        }
+      }
+    },
     async stop() {
       await stack.stop();
       await fake.stop();
       documents.destroy();
+      sqs.destroy();
     },
   };
 }

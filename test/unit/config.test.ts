@@ -264,3 +264,33 @@ describe('loadProcessorConfig', () => {
     expect(config.secrets).toEqual({ kind: 'environment', botToken: 't', webhookSecret: 's' });
   });
 });
+
+describe('loadProcessorConfig FX rates', () => {
+  it('omits FX rates without table', () => {
+    expect(loadProcessorConfig(PROCESSOR_ENV).fxRates).toBeUndefined();
+  });
+
+  it('reads FX table with USD base', () => {
+    const config = loadProcessorConfig({ ...PROCESSOR_ENV, FX_RATES_TABLE: 'financy-fx-rates' });
+
+    expect(config.fxRates).toEqual({ table: 'financy-fx-rates', baseCurrency: 'USD' });
+  });
+
+  it('reads FX base currency', () => {
+    const config = loadProcessorConfig({
+      ...PROCESSOR_ENV,
+      FX_RATES_TABLE: 'financy-fx-rates',
+      FX_BASE_CURRENCY: 'eur',
+    });
+
+    expect(config.fxRates?.baseCurrency).toBe('EUR');
+  });
+
+  it('rejects invalid FX base currency', () => {
+    const error = configError(() =>
+      loadProcessorConfig({ ...PROCESSOR_ENV, FX_RATES_TABLE: 'financy-fx-rates', FX_BASE_CURRENCY: 'EURO' }),
+    );
+
+    expect(error.variable).toBe('FX_BASE_CURRENCY');
+  });
+});

@@ -3,6 +3,7 @@ import { en } from '../../messages/en';
 import { type Action, decodeAction } from '../actions';
 import type { ActionEvent } from '../chat-event';
 import { categoryButtons, transactionButtons } from '../keyboards';
+import { handleNotificationAction } from '../settings/notification-settings';
 import type { HandlerContext } from './context';
 import { transactionView } from './record';
 
@@ -10,7 +11,7 @@ import { transactionView } from './record';
 const EDIT_WINDOW_MS = 10 * 60 * 1_000;
 
 async function applyToTransaction(
-  action: Exclude<Action, { type: 'set-currency' }>,
+  action: Extract<Action, { transactionId: string }>,
   transaction: Transaction,
   event: ActionEvent,
   context: HandlerContext,
@@ -79,6 +80,11 @@ export async function handleAction(event: ActionEvent, context: HandlerContext):
   dependencies.logger.info('Button pressed', { eventKey: event.eventKey, action: action?.type ?? 'unknown' });
   if (action === undefined) {
     await reply.acknowledge(event.actionId, en.unknownAction());
+    return;
+  }
+
+  if (action.type === 'set-notification' || action.type === 'notifications-off') {
+    await handleNotificationAction(action, event, context);
     return;
   }
 

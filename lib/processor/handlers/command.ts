@@ -1,7 +1,9 @@
 import { en } from '../../messages/en';
 import { isTimeZone, monthOf } from '../calendar';
 import type { CommandEvent } from '../chat-event';
+import { convertForSummary } from '../conversion';
 import { currencyButtons } from '../keyboards';
+import { handleNotificationSettingsCommand, settingsView } from '../settings/notification-settings';
 import { renderBalance, renderStats } from '../summaries';
 import type { HandlerContext } from './context';
 import { recordFromText } from './record';
@@ -13,7 +15,10 @@ async function settings(event: CommandEvent, context: HandlerContext): Promise<v
   const { dependencies, reply } = context;
   const [field, value] = event.args.split(/\s+/, 2);
   if (field === undefined || field === '') {
-    await reply.send(event.chatId, { text: en.settingsPrompt(context.user), buttons: currencyButtons() });
+    await reply.send(event.chatId, settingsView(context.user));
+    return;
+  }
+  if (await handleNotificationSettingsCommand(event, context)) {
     return;
   }
 
@@ -41,13 +46,15 @@ async function settings(event: CommandEvent, context: HandlerContext): Promise<v
   await reply.send(event.chatId, { text: en.settingsUsage() });
 }
 
+/** Lists this month's transactions, converting those not yet converted to the home currency. */
 async function monthTransactions(context: HandlerContext) {
   const month = monthOf(new Date(context.dependencies.now()), context.user.timeZone);
-  const transactions = await context.dependencies.transactions.listByDate(
+  const listed = await context.dependencies.transactions.listByDate(
     context.user.userId,
     month.firstDay,
     month.lastDay,
   );
+  const transactions = await convertForSummary(listed, context.user.homeCurrency, context.dependencies);
 
   return { month, transactions };
 }

@@ -2,6 +2,7 @@ import type { Transaction } from '../../domain/transaction';
 import { en } from '../../messages/en';
 import { parseMessage } from '../../parsing/parse-message';
 import type { TextEvent } from '../chat-event';
+import { convertTransaction } from '../conversion';
 import { transactionButtons } from '../keyboards';
 import { proposeTransactions } from '../proposal';
 import type { HandlerContext } from './context';
@@ -55,15 +56,20 @@ export async function recordFromText(
   }
 
   for (const candidate of proposal.transactions) {
+    // Converted before the write, at the rate of the transaction's date. A redelivered update may read a
+    // newer rate, but the conditional create keeps the first stored conversion.
+    const conversion = await convertTransaction(candidate, user.homeCurrency, dependencies);
     // The transaction names the marker its reply will write, so no second write is needed after sending.
     const { transaction, created } = await dependencies.transactions.create({
       ...candidate,
+      ...(conversion === undefined ? {} : { conversion }),
       replyMarkerKey: reply.nextMarkerKey(),
     });
     dependencies.logger.info(created ? 'Stored transaction' : 'Transaction already stored', {
       eventKey: event.eventKey,
       transactionId: transaction.transactionId,
       status: transaction.status,
+      conversion: transaction.conversion?.status ?? 'none',
     });
     await reply.send(event.chatId, transactionView(transaction));
   }

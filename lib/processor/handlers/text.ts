@@ -6,6 +6,7 @@ import { parseMessage } from '../../parsing/parse-message';
 import type { TransactionChanges } from '../../store/transaction-store';
 import type { EditedTextEvent, TextEvent } from '../chat-event';
 import { transactionButtons } from '../keyboards';
+import { confirmEmailCode, pendingConfirmationCode } from '../settings/notification-settings';
 import type { HandlerContext } from './context';
 import { recordFromText, transactionView } from './record';
 
@@ -98,8 +99,16 @@ async function applyPendingEdit(event: TextEvent, context: HandlerContext): Prom
   return true;
 }
 
-/** Handles a plain message: a pending correction first, otherwise a new transaction. */
+/**
+ * Handles a plain message: an e-mail confirmation code while one is awaited, then a pending correction,
+ * otherwise a new transaction.
+ */
 export async function handleText(event: TextEvent, context: HandlerContext): Promise<void> {
+  const code = pendingConfirmationCode(context.user, event.text, context.dependencies.now());
+  if (code !== undefined) {
+    await confirmEmailCode(event, code, context);
+    return;
+  }
   if (await applyPendingEdit(event, context)) {
     return;
   }
