@@ -8,6 +8,7 @@
  * home currency is converted again when /balance or /stats reads it, and a successful result is stored.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { isConvertedTo } from '../domain/totals';
 import type { ConvertedAmount, Transaction, TransactionConversion } from '../domain/transaction';
 import { convertMinorUnits } from '../fx/convert';
 import { FxRateMissingError, FxRateUnavailableError } from '../fx/errors';
@@ -149,19 +150,6 @@ export async function convertTransaction(
   }
 
   return convertedAmount(homeCurrency, rate, amountMinor, nowMs);
-}
-
-/**
- * Returns whether a stored conversion already counts in `homeCurrency` totals. A pending conversion, one
- * made for another home currency, or one with an amount that is not a whole number of minor units does not.
- */
-export function isConvertedTo(conversion: TransactionConversion | undefined, homeCurrency: string): boolean {
-  return (
-    conversion?.status === 'converted' &&
-    conversion.homeCurrency === homeCurrency &&
-    Number.isSafeInteger(conversion.amountMinor) &&
-    typeof conversion.rateDate === 'string'
-  );
 }
 
 function needsConversion(transaction: Transaction, homeCurrency: string): boolean {

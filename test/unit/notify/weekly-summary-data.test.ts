@@ -74,6 +74,34 @@ describe('weeklySummaryFacts', () => {
     ]);
   });
 
+  it('counts converted transactions in the home currency', () => {
+    const converted = transaction({
+      amountMinor: 2000,
+      currency: 'USD',
+      category: 'Shopping',
+      conversion: {
+        status: 'converted',
+        homeCurrency: 'EUR',
+        amountMinor: 1840,
+        rate: '0.92',
+        provider: 'frankfurter',
+        providerUpdatedAt: '2026-03-18',
+        rateDate: '2026-03-18',
+        convertedAtEpochMs: 1_774_000_000_000,
+      },
+    });
+    const facts = weeklySummaryFacts(USER, WEEK, [...THREE_CURRENCIES, converted]);
+
+    expect(facts.totalSpent).toBe('78.40');
+    expect(facts.transactionCount).toBe(8);
+    expect(facts.otherCurrencies?.[0]).toEqual({
+      currency: 'USD',
+      totalSpent: '49.99',
+      totalIncome: '0.00',
+      transactionCount: 2,
+    });
+  });
+
   it('ranks home-currency categories after refunds', () => {
     expect(weeklySummaryFacts(USER, WEEK, THREE_CURRENCIES).topCategories).toEqual([
       { category: 'Food & Dining', amount: '35.20' },
