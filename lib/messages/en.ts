@@ -146,7 +146,7 @@ export const en = {
       '/add &lt;amount&gt; &lt;description&gt; — record a transaction',
       '/balance — this month’s spending and income',
       '/stats — this month by category',
-      '/settings — home currency and time zone',
+      '/settings — home currency, time zone and weekly summary by e-mail or SMS',
       '/help — this message',
     ].join('\n'),
 
@@ -154,7 +154,11 @@ export const en = {
     `✅ Saved. Home currency <b>${escapeHtml(user.homeCurrency)}</b>, time zone <b>${escapeHtml(user.timeZone)}</b>.`,
 
   settingsUsage: () =>
-    'Use <code>/settings currency EUR</code> (an ISO 4217 code) or <code>/settings timezone Europe/Lisbon</code> (an IANA time zone).',
+    [
+      'Use <code>/settings currency EUR</code> (an ISO 4217 code) or <code>/settings timezone Europe/Lisbon</code> (an IANA time zone).',
+      'Weekly summary: <code>/settings email you@example.com</code>, <code>/settings sms +15551234567</code>, ' +
+        '<code>/settings notifications on</code> or <code>off</code>.',
+    ].join('\n'),
 
   invalidCurrency: (value: string) =>
     `“${escapeHtml(value)}” is not a currency code I know. Send a three-letter ISO code such as <code>EUR</code> or <code>USD</code>.`,
