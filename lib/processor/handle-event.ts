@@ -1,5 +1,6 @@
 import { RecipientBlockedError } from '../channels/channel';
 import { en } from '../messages/en';
+import { correlationIdFrom } from '../notify/preferences/destinations';
 import type { ChatEvent } from './chat-event';
 import type { ProcessorDependencies } from './dependencies';
 import { handleAction } from './handlers/action';
@@ -27,6 +28,7 @@ async function dispatch(
   event: Exclude<ChatEvent, { type: 'ignored' }>,
   dependencies: ProcessorDependencies,
   fresh: boolean,
+  correlationId: string,
 ): Promise<void> {
   if (event.type === 'membership') {
     const user = await dependencies.users.findByIdentity(
@@ -60,6 +62,7 @@ async function dispatch(
   const context: HandlerContext = {
     dependencies,
     user,
+    correlationId,
     reply: new ReplySession(channel, dependencies.idempotency, event.eventKey, fresh),
   };
   try {
@@ -96,8 +99,15 @@ async function dispatch(
 /**
  * Processes one event exactly once in effect: the event key is claimed in DynamoDB first, a completed
  * event is skipped, and a failed one is released so the SQS retry can process it again.
+ *
+ * `correlationId` is the webhook's id for the request that delivered the event. Notifications that the
+ * event causes carry it on. Without one (an envelope from before correlation ids), the event key serves.
  */
-export async function handleEvent(event: ChatEvent, dependencies: ProcessorDependencies): Promise<void> {
+export async function handleEvent(
+  event: ChatEvent,
+  dependencies: ProcessorDependencies,
+  correlationId?: string,
+): Promise<void> {
   if (event.type === 'ignored') {
     dependencies.logger.info('Ignored update', { eventKey: event.eventKey, reason: event.reason });
     return;
@@ -117,7 +127,7 @@ export async function handleEvent(event: ChatEvent, dependencies: ProcessorDepen
   }
 
   try {
-    await dispatch(event, dependencies, fresh);
+    await dispatch(event, dependencies, fresh, correlationId ?? correlationIdFrom(event.eventKey));
   } catch (error) {
     await dependencies.idempotency.release(claimKey);
     throw error;

@@ -78,7 +78,7 @@ export async function processInboundRecord(
   try {
     await dependencies.tracing.inSubsegment(
       RECORD_SUBSEGMENT,
-      () => handleEvent(normalizeTelegramUpdate(envelope.update), dependencies),
+      () => handleEvent(normalizeTelegramUpdate(envelope.update), dependencies, envelope.correlationId),
       { annotations: ids },
     );
     recordFinished(envelope, dependencies);

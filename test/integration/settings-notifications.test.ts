@@ -121,6 +121,22 @@ describe('/settings notifications', () => {
     ).toEqual([]);
   });
 
+  it('passes the webhook correlation id on', async () => {
+    const user = newChatUser('Dora');
+    const logStart = harness.logLines.length;
+
+    await say(harness, user, '/settings email dora.trace@example.com');
+    const [notification] = await harness.takeNotifications();
+    personalData.push('dora.trace@example.com', String(notification?.data.code));
+    const queuedLine = harness.logLines
+      .slice(logStart)
+      .map((line) => JSON.parse(line) as { message?: string; correlationId?: string })
+      .find((line) => line.message === 'Queued Telegram update');
+
+    expect(queuedLine?.correlationId).toEqual(expect.any(String));
+    expect(notification?.correlationId).toBe(queuedLine?.correlationId);
+  });
+
   it('confirms with the code after the command', async () => {
     const user = newChatUser('Dora');
     const address = 'dora.command@example.com';

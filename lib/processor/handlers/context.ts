@@ -7,4 +7,6 @@ export interface HandlerContext {
   dependencies: ProcessorDependencies;
   reply: ReplySession;
   user: User;
+  /** Id that the event's log lines carry, passed on to the notifications that the event causes. */
+  correlationId: string;
 }

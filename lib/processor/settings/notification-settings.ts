@@ -8,7 +8,6 @@ import {
 } from '../../domain/user';
 import { en } from '../../messages/en';
 import { E164_PHONE_NUMBER } from '../../notify/addresses';
-import { correlationIdFrom } from '../../notify/preferences/destinations';
 import {
   CONFIRMATION_CODE,
   type CodeConfirmationResult,
@@ -115,7 +114,7 @@ async function emailCommand(event: CommandEvent, value: string, context: Handler
 
   const result = await confirmationsOf(context).requestCode(user, value, {
     requestId: event.eventKey,
-    correlationId: correlationIdFrom(event.eventKey),
+    correlationId: context.correlationId,
   });
   dependencies.logger.info('E-mail confirmation code requested', {
     eventKey: event.eventKey,
