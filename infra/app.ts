@@ -2,7 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { App, Tags } from 'aws-cdk-lib';
 import { addComplianceChecks } from './stack/compliance';
 import {
+  parseCurrencyCode,
+  parseCurrencyList,
+  parseEmailIdentityMode,
+  parseEmailSender,
   parseEventSourceMaxConcurrency,
+  parseHttpsUrl,
   parseReservedConcurrency,
   parseSampleRate,
 } from './stack/context-options';
@@ -24,7 +29,9 @@ const context = (key: string): unknown => app.node.tryGetContext(key);
 new FinancyStack(app, `Financy-${stage}`, {
   stage,
   projectRoot,
-  description: `Financy chat integrations (${stage}): Telegram webhook, inbound queue, processor and tables`,
+  description:
+    `Financy chat integrations (${stage}): Telegram webhook, inbound queue, processor, tables, ` +
+    'FX refresh, notifications and weekly summary',
   telegramSecretVersion: optionalContext('telegramSecretVersion'),
   alarmEmail: optionalContext('alarmEmail'),
   defaultCurrency: optionalContext('defaultCurrency'),
@@ -38,6 +45,15 @@ new FinancyStack(app, `Financy-${stage}`, {
     'processorMaxConcurrency',
     context('processorMaxConcurrency'),
   ),
+  emailSender: parseEmailSender('emailFromAddress', context('emailFromAddress')),
+  emailIdentityMode: parseEmailIdentityMode('emailIdentity', context('emailIdentity')),
+  fxBaseCurrency: parseCurrencyCode('fxBaseCurrency', context('fxBaseCurrency')),
+  fxCurrencies: parseCurrencyList('fxCurrencies', context('fxCurrencies')),
+  notificationSenderMaxConcurrency: parseEventSourceMaxConcurrency(
+    'notificationSenderMaxConcurrency',
+    context('notificationSenderMaxConcurrency'),
+  ),
+  weeklySummarySettingsUrl: parseHttpsUrl('weeklySummarySettingsUrl', context('weeklySummarySettingsUrl')),
 });
 
 Tags.of(app).add('project', 'financy');

@@ -1,3 +1,5 @@
+import { FX_PROVIDER_IDS } from '../lib/config';
+
 /**
  * Queue and function settings shared by the CDK stack and the local stack, so both behave alike.
  */
@@ -21,11 +23,39 @@ export const INBOUND_QUEUE = {
   deadLetterRetentionDays: 14,
 } as const;
 
+/**
+ * How long the notification sender may run per batch. It must stay below the 120-s lease of a notification's
+ * idempotency claim in lib/notify, so that a send still running holds its claim until the invocation ends.
+ */
+export const NOTIFICATION_SENDER_TIMEOUT_SECONDS = 60;
+
+/** Records per SQS batch handed to the notification sender, which sends them one after another. */
+export const NOTIFICATION_SENDER_BATCH_SIZE = 10;
+
+/**
+ * Notification queue settings: a standard queue, because notifications need no order and the sender sends
+ * each idempotency key once. The visibility timeout is six times the sender's timeout, as for the inbound
+ * queue.
+ */
+export const NOTIFICATION_QUEUE = {
+  name: 'notifications',
+  deadLetterName: 'notifications-dlq',
+  visibilityTimeoutSeconds: NOTIFICATION_SENDER_TIMEOUT_SECONDS * 6,
+  /** Deliveries before a notification moves to the dead-letter queue. */
+  maxReceiveCount: 5,
+  deadLetterRetentionDays: 14,
+} as const;
+
 /** Entry files of the Lambda functions, relative to the repository root. */
 export const FUNCTION_ENTRIES = {
   telegramWebhook: 'functions/telegram-webhook/handler.ts',
   messageProcessor: 'functions/message-processor/handler.ts',
   telegramRegisterWebhook: 'functions/telegram-register-webhook/handler.ts',
+  fxRefresh: 'functions/fx-refresh/handler.ts',
+  notificationSender: 'functions/notification-sender/handler.ts',
+  sesFeedback: 'functions/ses-feedback/handler.ts',
+  weeklySummary: 'functions/weekly-summary/handler.ts',
+  alarmNotifier: 'functions/alarm-notifier/handler.ts',
 } as const;
 
 /** Update types the bot subscribes to with setWebhook. */
@@ -53,6 +83,11 @@ export const SERVICE_NAMES = {
   telegramWebhook: 'telegram-webhook',
   messageProcessor: 'message-processor',
   telegramRegisterWebhook: 'telegram-register-webhook',
+  fxRefresh: 'fx-refresh',
+  notificationSender: 'notification-sender',
+  sesFeedback: 'ses-feedback',
+  weeklySummary: 'weekly-summary',
+  alarmNotifier: 'alarm-notifier',
 } as const;
 
 /** A dependency of the resilience layer that gets a circuit breaker alarm. */
@@ -65,10 +100,18 @@ export interface MonitoredDependency {
 
 /**
  * Dependencies that get a circuit breaker alarm. Add an entry when code starts calling a new dependency
- * (`whatsapp`, `openai`, `vision`, `fx:<provider>`, `ses`), or a caller when another function calls one.
- * The dashboard's breaker widgets use CloudWatch SEARCH and show every dependency without this list, but
- * alarms cannot use SEARCH.
+ * (`whatsapp`, `openai`, `vision`), or a caller when another function calls one. The dependency keys are
+ * the ones that lib/ passes to the resilience layer: `fx:<provider id>` in lib/fx/http.ts, and `ses`, `sns`
+ * and `slack` in lib/notify/senders. The dashboard's breaker widgets use CloudWatch SEARCH and show every
+ * dependency without this list, but alarms cannot use SEARCH.
  */
 export const MONITORED_DEPENDENCIES: readonly MonitoredDependency[] = [
   { dependency: 'telegram', callers: [SERVICE_NAMES.messageProcessor] },
+  ...FX_PROVIDER_IDS.map((provider) => ({
+    dependency: `fx:${provider}`,
+    callers: [SERVICE_NAMES.fxRefresh],
+  })),
+  { dependency: 'ses', callers: [SERVICE_NAMES.notificationSender] },
+  { dependency: 'sns', callers: [SERVICE_NAMES.notificationSender] },
+  { dependency: 'slack', callers: [SERVICE_NAMES.notificationSender] },
 ];

@@ -83,6 +83,134 @@ export function parseEventSourceMaxConcurrency(key: string, value: unknown): num
   return concurrency;
 }
 
+/** An e-mail sender as `-c emailFromAddress` gives it: the whole From value and its bare address. */
+export interface EmailSender {
+  /** The From value as given, such as `Financy <reports@example.com>`. */
+  readonly from: string;
+  /** The bare address, such as `reports@example.com`. */
+  readonly address: string;
+  /** The address's domain, such as `example.com`. */
+  readonly domain: string;
+}
+
+// One @, no spaces, angle brackets or commas, and a dot in the domain: the check that lib/notify applies to
+// recipients, applied here to the sender.
+const EMAIL_ADDRESS = /^([^\s@<>,;"]+)@([^\s@<>,;"]+\.[^\s@<>,;"]+)$/;
+
+/**
+ * Parses an e-mail sender such as `emailFromAddress`: a bare address (`reports@example.com`) or one with a
+ * display name (`Financy <reports@example.com>`).
+ * @returns `undefined` when the option is not set.
+ * @throws InvalidContextValueError for anything else.
+ */
+export function parseEmailSender(key: string, value: unknown): EmailSender | undefined {
+  if (isUnset(value)) {
+    return undefined;
+  }
+
+  const text = typeof value === 'string' ? value.trim() : '';
+  const address = /^[^<>]*<([^<>]+)>$/.exec(text)?.[1] ?? text;
+  const match = EMAIL_ADDRESS.exec(address);
+  if (match === null || address.length > 254) {
+    throw new InvalidContextValueError(
+      key,
+      value,
+      'an e-mail address such as reports@example.com, or one with a name such as "Financy <reports@example.com>"',
+    );
+  }
+
+  return { from: text, address, domain: match[2]!.toLowerCase() };
+}
+
+/**
+ * Ways in which the stack provides the SES identity of the e-mail sender. `address` creates an e-mail address
+ * identity, and SES mails a verification link to it. `domain` creates a domain identity with Easy DKIM, whose
+ * DNS records are stack outputs. `existing` creates none, because the identity is verified outside the stack.
+ */
+export const EMAIL_IDENTITY_MODES = ['address', 'domain', 'existing'] as const;
+
+/** A value of {@link EMAIL_IDENTITY_MODES}. */
+export type EmailIdentityMode = (typeof EMAIL_IDENTITY_MODES)[number];
+
+/**
+ * Parses `emailIdentity`: one of {@link EMAIL_IDENTITY_MODES}.
+ * @returns `undefined` when the option is not set, so the default `address` applies.
+ * @throws InvalidContextValueError for anything else.
+ */
+export function parseEmailIdentityMode(key: string, value: unknown): EmailIdentityMode | undefined {
+  if (isUnset(value)) {
+    return undefined;
+  }
+
+  const mode = EMAIL_IDENTITY_MODES.find((candidate) => candidate === value);
+  if (mode === undefined) {
+    throw new InvalidContextValueError(key, value, `one of ${EMAIL_IDENTITY_MODES.join(', ')}`);
+  }
+
+  return mode;
+}
+
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+/**
+ * Parses an ISO 4217 currency code such as `fxBaseCurrency`, in any letter case.
+ * @returns `undefined` when the option is not set, or the code in capitals.
+ * @throws InvalidContextValueError for anything else.
+ */
+export function parseCurrencyCode(key: string, value: unknown): string | undefined {
+  if (isUnset(value)) {
+    return undefined;
+  }
+
+  const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
+  if (!CURRENCY_CODE.test(code)) {
+    throw new InvalidContextValueError(key, value, 'an ISO 4217 code such as EUR');
+  }
+
+  return code;
+}
+
+/**
+ * Parses a comma-separated list of ISO 4217 codes such as `fxCurrencies`, in any letter case. Repeated
+ * codes are kept once.
+ * @returns `undefined` when the option is not set, or the codes in capitals.
+ * @throws InvalidContextValueError for anything else.
+ */
+export function parseCurrencyList(key: string, value: unknown): string[] | undefined {
+  if (isUnset(value)) {
+    return undefined;
+  }
+
+  const codes = typeof value === 'string' ? value.split(',').map((code) => code.trim().toUpperCase()) : [];
+  if (codes.length === 0 || !codes.every((code) => CURRENCY_CODE.test(code))) {
+    throw new InvalidContextValueError(key, value, 'comma-separated ISO 4217 codes such as EUR,GBP,BRL');
+  }
+
+  return [...new Set(codes)];
+}
+
+/**
+ * Parses an https URL such as `weeklySummarySettingsUrl`.
+ * @returns `undefined` when the option is not set.
+ * @throws InvalidContextValueError for anything else.
+ */
+export function parseHttpsUrl(key: string, value: unknown): string | undefined {
+  if (isUnset(value)) {
+    return undefined;
+  }
+
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (!URL.canParse(text) || new URL(text).protocol !== 'https:') {
+    throw new InvalidContextValueError(
+      key,
+      value,
+      'an https URL such as https://financy.example.com/settings',
+    );
+  }
+
+  return text;
+}
+
 function isUnset(value: unknown): boolean {
   return value === undefined || value === '';
 }

@@ -1,20 +1,33 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { AlarmBase } from 'aws-cdk-lib/aws-cloudwatch';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { BOT_TOKEN_PLACEHOLDER } from '../../lib/channels/telegram/register-webhook';
+import type { TableId } from '../../lib/store/tables';
 import { FUNCTION_ENTRIES, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
+import { AlarmNotifier } from './alarm-notifier';
 import { createAlarmTopic, notifyOnStateChange } from './alarm-topic';
 import type { FunctionDefaults, LogLevel } from './application-function';
+import type { EmailIdentityMode, EmailSender } from './context-options';
+import { EmailSending } from './email-sending';
+import { FailedInvocations } from './failed-invocations';
+import { FxMonitoring } from './fx-monitoring';
+import { FxRefresh } from './fx-refresh';
+import { NotificationMonitoring } from './notification-monitoring';
+import { Notifications } from './notifications';
 import { OperationsAlarms } from './operations-alarms';
 import { OperationsDashboard } from './operations-dashboard';
 import { MessageProcessor } from './processor';
+import { SesFeedback } from './ses-feedback';
+import { addStackOutputs } from './stack-outputs';
 import { type Stage, settingsForStage } from './stage';
 import { FinancyTables } from './tables';
 import { TelegramIngest } from './telegram-ingest';
 import { TelegramWebhookRegistration } from './webhook-registration';
+import { WeeklySummary } from './weekly-summary';
 
 /** Entry files of the stack's functions, by function. */
 export type FunctionEntries = Record<keyof typeof FUNCTION_ENTRIES, string>;
@@ -81,12 +94,54 @@ export interface FinancyStackProps extends StackProps {
    * @default - the processor's own default, UTC
    */
   readonly defaultTimeZone?: string;
+  /**
+   * Sender of every notification e-mail (NOTIFY_EMAIL_FROM). The app reads it from `-c emailFromAddress=...`.
+   * @default - none: e-mail notifications fail until a sender is configured
+   */
+  readonly emailSender?: EmailSender;
+  /**
+   * Source of the sender's SES identity, one of EMAIL_IDENTITY_MODES. The app reads it from
+   * `-c emailIdentity=...`.
+   * @default 'address', an e-mail address identity that SES verifies by mail
+   */
+  readonly emailIdentityMode?: EmailIdentityMode;
+  /**
+   * ISO 4217 code that exchange rates are quoted against (FX_BASE_CURRENCY). The app reads it from
+   * `-c fxBaseCurrency=...`.
+   * @default 'USD'
+   */
+  readonly fxBaseCurrency?: string;
+  /**
+   * ISO 4217 codes that the FX refresh keeps rates for (FX_CURRENCIES). The app reads them from
+   * `-c fxCurrencies=EUR,GBP,...`.
+   * @default DEFAULT_FX_CURRENCIES from infra/stack/fx-refresh
+   */
+  readonly fxCurrencies?: readonly string[];
+  /**
+   * Most notification sender instances that the notification queue's event source runs at once, from 2 to
+   * 1,000. The app reads it from `-c notificationSenderMaxConcurrency=<n>`.
+   * @default the stage's setting: 2 in dev, 5 in prod
+   */
+  readonly notificationSenderMaxConcurrency?: number;
+  /**
+   * Sender ID shown on SMS where the destination country supports one (NOTIFY_SMS_SENDER_ID).
+   * @default - none
+   */
+  readonly smsSenderId?: string;
+  /**
+   * https link to the notification settings in the weekly summary e-mail (WEEKLY_SUMMARY_SETTINGS_URL). The
+   * app reads it from `-c weeklySummarySettingsUrl=...`.
+   * @default - none, so the e-mail has no settings link
+   */
+  readonly weeklySummarySettingsUrl?: string;
 }
 
 /**
- * The Financy chat integration for one stage: the Telegram webhook API and function, the inbound
- * FIFO queue with its dead-letter queue, the message processor, the DynamoDB tables, the bot secret,
- * the deploy-time webhook registration, and the operational alarms and dashboard.
+ * The Financy chat integration for one stage. It contains the Telegram webhook API and function, the inbound
+ * FIFO queue with its dead-letter queue, the message processor, the DynamoDB tables, the bot secret and the
+ * deploy-time webhook registration. Around them are the hourly FX refresh, the notification queue with its
+ * sender, SES sending and feedback, the weekly summary, the Slack alarm notifier, and the operational alarms
+ * and dashboard.
  */
 export class FinancyStack extends Stack {
   /** Secret with `botToken` and `webhookSecret`. */
@@ -107,6 +162,20 @@ export class FinancyStack extends Stack {
   readonly operationsAlarms: OperationsAlarms;
   /** CloudWatch dashboard `<stack name>-operations`. */
   readonly operationsDashboard: OperationsDashboard;
+  /** Queue of the scheduled runs and SNS events that failed for good. */
+  readonly failedInvocations: FailedInvocations;
+  /** Hourly FX refresh and its API key secret. */
+  readonly fxRefresh: FxRefresh;
+  /** SES configuration set, feedback topic and sender identity. */
+  readonly emailSending: EmailSending;
+  /** Notification queue, its dead-letter queue, the Slack secret and the sender. */
+  readonly notifications: Notifications;
+  /** Subscriber of the SES feedback topic. */
+  readonly sesFeedback: SesFeedback;
+  /** Weekly summary run. */
+  readonly weeklySummary: WeeklySummary;
+  /** Subscriber of the alarm topic that queues Slack alerts. */
+  readonly alarmNotifier: AlarmNotifier;
 
   constructor(scope: Construct, id: string, props: FinancyStackProps) {
     super(scope, id, props);
@@ -119,6 +188,7 @@ export class FinancyStack extends Stack {
       logRemovalPolicy: settings.removalPolicy,
       debugSampleRate: props.debugSampleRate ?? settings.debugSampleRate,
     };
+    const namePrefix = `financy-${props.stage}`;
     const webhookReservedConcurrency =
       props.webhookReservedConcurrency === undefined
         ? settings.webhookReservedConcurrency
@@ -158,13 +228,50 @@ export class FinancyStack extends Stack {
     this.alarmTopic = alarmTopic.topic;
     this.alarmTopicKey = alarmTopic.key;
 
+    this.failedInvocations = new FailedInvocations(this, 'FailedInvocations', {
+      queueName: `${namePrefix}-failed-invocations`,
+    });
+
     this.ingest = new TelegramIngest(this, 'TelegramIngest', {
       functionDefaults,
       entry: entries.telegramWebhook,
       secret: this.telegramSecret,
       alarmTopic: this.alarmTopic,
-      namePrefix: `financy-${props.stage}`,
+      namePrefix,
       reservedConcurrency: webhookReservedConcurrency,
+    });
+
+    this.emailSending = new EmailSending(this, 'EmailSending', {
+      namePrefix,
+      sender: props.emailSender,
+      identityMode: props.emailIdentityMode,
+    });
+    this.notifications = new Notifications(this, 'Notifications', {
+      functionDefaults,
+      entry: entries.notificationSender,
+      tables: this.tables,
+      email: this.emailSending,
+      namePrefix,
+      secretRemovalPolicy: settings.removalPolicy,
+      maxConcurrency: props.notificationSenderMaxConcurrency ?? settings.notificationSenderMaxConcurrency,
+      smsSenderId: props.smsSenderId,
+    });
+    this.sesFeedback = new SesFeedback(this, 'SesFeedback', {
+      functionDefaults,
+      entry: entries.sesFeedback,
+      feedbackTopic: this.emailSending.feedbackTopic,
+      tables: this.tables,
+      failures: this.failedInvocations,
+    });
+
+    this.fxRefresh = new FxRefresh(this, 'FxRefresh', {
+      functionDefaults,
+      entry: entries.fxRefresh,
+      tables: this.tables,
+      failures: this.failedInvocations,
+      secretRemovalPolicy: settings.removalPolicy,
+      baseCurrency: props.fxBaseCurrency,
+      currencies: props.fxCurrencies,
     });
 
     this.processor = new MessageProcessor(this, 'MessageProcessor', {
@@ -176,6 +283,27 @@ export class FinancyStack extends Stack {
       defaultCurrency: props.defaultCurrency,
       defaultTimeZone: props.defaultTimeZone,
       maxConcurrency: props.processorMaxConcurrency ?? settings.processorMaxConcurrency,
+      fxRates: { table: this.tableOf('fxRates'), baseCurrency: this.fxRefresh.baseCurrency },
+      notificationQueue: this.notifications.queue,
+    });
+
+    this.weeklySummary = new WeeklySummary(this, 'WeeklySummary', {
+      functionDefaults,
+      entry: entries.weeklySummary,
+      tables: this.tables,
+      notificationQueue: this.notifications.queue,
+      failures: this.failedInvocations,
+      settingsUrl: props.weeklySummarySettingsUrl,
+    });
+
+    this.alarmNotifier = new AlarmNotifier(this, 'AlarmNotifier', {
+      functionDefaults,
+      entry: entries.alarmNotifier,
+      alarmTopic: this.alarmTopic,
+      notificationQueue: this.notifications.queue,
+      failures: this.failedInvocations,
+      stage: props.stage,
+      fxRefreshFunctions: [this.fxRefresh.refreshFunction],
     });
 
     this.webhookRegistration = new TelegramWebhookRegistration(this, 'TelegramWebhookRegistration', {
@@ -204,29 +332,44 @@ export class FinancyStack extends Stack {
       alarms: [this.ingest.deadLetterAlarm, ...this.operationsAlarms.all],
       processorTimeout: Duration.seconds(PROCESSOR_TIMEOUT_SECONDS),
     });
+    this.addFeatureOperations();
 
-    new CfnOutput(this, 'WebhookUrl', {
-      value: this.ingest.webhookUrl,
-      description: 'URL registered with Telegram setWebhook',
+    addStackOutputs(this);
+  }
+
+  /**
+   * Adds the alarms and dashboard rows of the FX refresh and the notifications, and the alarms of the
+   * failed-invocations and notification dead-letter queues.
+   */
+  private addFeatureOperations(): void {
+    const fxMonitoring = new FxMonitoring(this, 'FxMonitoring', {
+      refreshFunction: this.fxRefresh.refreshFunction,
     });
-    new CfnOutput(this, 'TelegramBotSecretArn', {
-      value: this.telegramSecret.secretArn,
-      description: 'Secret to put the bot token in (keep the generated webhookSecret)',
+    const notificationMonitoring = new NotificationMonitoring(this, 'NotificationMonitoring', {
+      senderFunction: this.notifications.senderFunction,
+      queue: this.notifications.queue,
+      deadLetterQueue: this.notifications.deadLetterQueue,
     });
-    new CfnOutput(this, 'WebhookRegistration', {
-      value: this.webhookRegistration.message,
-      description: 'Result of the last webhook registration',
-    });
-    new CfnOutput(this, 'AlarmTopicArn', {
-      value: this.alarmTopic.topicArn,
-      description: 'Topic that every alarm notifies; subscribe the on-call e-mail or the Slack notifier here',
-    });
-    new CfnOutput(this, 'OperationsDashboardName', {
-      value: this.operationsDashboard.dashboard.dashboardName,
-      description: 'CloudWatch dashboard of the chat pipeline',
-    });
-    new CfnOutput(this, 'InboundQueueUrl', { value: this.ingest.queue.queueUrl });
-    new CfnOutput(this, 'InboundDeadLetterQueueUrl', { value: this.ingest.deadLetterQueue.queueUrl });
+
+    for (const alarm of [
+      this.failedInvocations.alarm,
+      this.notifications.deadLetterAlarm,
+      notificationMonitoring.failures,
+      ...fxMonitoring.alarms,
+    ]) {
+      this.addOperationalAlarm(alarm);
+    }
+    this.operationsDashboard.addSection('FX rates', fxMonitoring.widgets);
+    this.operationsDashboard.addSection('Notifications', notificationMonitoring.widgets);
+  }
+
+  private tableOf(tableId: TableId): TableV2 {
+    const table = this.tables.tables.get(tableId);
+    if (table === undefined) {
+      throw new Error(`The stack needs the ${tableId} table, but FinancyTables did not create it.`);
+    }
+
+    return table;
   }
 
   /**

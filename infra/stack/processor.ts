@@ -1,4 +1,5 @@
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -66,6 +67,17 @@ export interface MessageProcessorProps {
    * @default - unset, so the function's own default of UTC applies
    */
   readonly defaultTimeZone?: string;
+  /**
+   * Exchange rates that the processor converts other currencies with: the rate table, which it may only
+   * read (FX_RATES_TABLE), and the currency that the rates are quoted against (FX_BASE_CURRENCY).
+   * @default - none, so /balance and /stats list other currencies apart
+   */
+  readonly fxRates?: { readonly table: ITableV2; readonly baseCurrency: string };
+  /**
+   * Queue that e-mail confirmation codes go to (NOTIFICATION_QUEUE_URL). The processor may only send to it.
+   * @default - none, so /settings replies that e-mail is not available
+   */
+  readonly notificationQueue?: IQueue;
 }
 
 /**
@@ -98,6 +110,9 @@ export class MessageProcessor extends Construct {
       IDEMPOTENCY_RETENTION_HOURS: props.idempotencyRetentionHours,
       DEFAULT_CURRENCY: props.defaultCurrency,
       DEFAULT_TIME_ZONE: props.defaultTimeZone,
+      FX_RATES_TABLE: props.fxRates?.table.tableName,
+      FX_BASE_CURRENCY: props.fxRates?.baseCurrency,
+      NOTIFICATION_QUEUE_URL: props.notificationQueue?.queueUrl,
     };
     for (const [name, value] of Object.entries(optionalSettings)) {
       if (value !== undefined) {
@@ -131,6 +146,8 @@ export class MessageProcessor extends Construct {
       table.grantReadWriteData(this.processorFunction);
     }
     props.secret.grantRead(this.processorFunction);
+    props.fxRates?.table.grantReadData(this.processorFunction);
+    props.notificationQueue?.grantSendMessages(this.processorFunction);
 
     for (const tableId of tableIds.filter((id) => props.tables.tablesWithIndexes.has(id))) {
       const table = props.tables.tables.get(tableId)!;

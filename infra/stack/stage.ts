@@ -38,6 +38,11 @@ export interface StageSettings {
   webhookReservedConcurrency: number | undefined;
   /** Highest number of processor instances that the inbound queue's event source invokes at once (2 to 1,000). */
   processorMaxConcurrency: number;
+  /**
+   * Highest number of notification sender instances that the notification queue's event source invokes at
+   * once (2 to 1,000).
+   */
+  notificationSenderMaxConcurrency: number;
 }
 
 const SETTINGS: Record<Stage, StageSettings> = {
@@ -50,10 +55,14 @@ const SETTINGS: Record<Stage, StageSettings> = {
     debugSampleRate: 0.1,
     webhookReservedConcurrency: 5,
     processorMaxConcurrency: 2,
+    notificationSenderMaxConcurrency: 2,
   },
   // Prod keeps users' transactions and the bot token even when the stack or a resource is deleted.
   // Telegram opens at most 40 connections to a webhook at once (setWebhook's max_connections default,
   // which the registration does not change), so 40 webhook instances serve every legitimate delivery.
+  // Five sender instances, each sending one record after another, reach SES's 14 e-mails per second at
+  // about 350 ms per e-mail (an estimate, not a measurement). The token buckets hold all instances to that
+  // rate, so more instances would mostly wait for tokens.
   prod: {
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
@@ -61,6 +70,7 @@ const SETTINGS: Record<Stage, StageSettings> = {
     debugSampleRate: 0,
     webhookReservedConcurrency: 40,
     processorMaxConcurrency: 10,
+    notificationSenderMaxConcurrency: 5,
   },
 };
 

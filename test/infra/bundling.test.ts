@@ -19,6 +19,15 @@ const LOAD_ENVIRONMENT = {
   TRANSACTIONS_TABLE: 'transactions',
   IDEMPOTENCY_TABLE: 'idempotency',
   RESILIENCE_TABLE: 'resilience',
+  SUPPRESSIONS_TABLE: 'suppressions',
+  FX_RATES_TABLE: 'fx-rates',
+  FX_CURRENCIES: 'EUR,GBP',
+  FX_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-fx',
+  NOTIFICATION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/financy-dev-notifications',
+  NOTIFY_EMAIL_FROM: 'Financy <reports@example.com>',
+  NOTIFY_SES_CONFIGURATION_SET: 'financy-dev-notifications',
+  SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-slack',
+  STAGE: 'dev',
 };
 
 const outputDirectories: string[] = [];

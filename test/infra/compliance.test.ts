@@ -23,6 +23,22 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect(results.get(stage)?.findings).toEqual([]);
   });
 
+  it.each(['address', 'domain', 'existing'] as const)(
+    'leave no finding with an e-mail sender and identity mode %s',
+    (emailIdentityMode) => {
+      const { findings } = checkCompliance('prod', {
+        emailSender: {
+          from: 'Financy <reports@example.com>',
+          address: 'reports@example.com',
+          domain: 'example.com',
+        },
+        emailIdentityMode,
+      });
+
+      expect(findings).toEqual([]);
+    },
+  );
+
   it('report errors and warnings of bad resources', () => {
     const { findings } = checkCompliance('dev', {}, (stack) => {
       new Queue(stack, 'PlainQueue', { encryption: QueueEncryption.UNENCRYPTED });
@@ -60,6 +76,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'AwsSolutions-IAM5',
       'AwsSolutions-L1',
       'AwsSolutions-SMG4',
+      'AwsSolutions-SQS3',
     ]);
   });
 });

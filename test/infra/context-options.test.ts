@@ -1,6 +1,11 @@
 import {
   InvalidContextValueError,
+  parseCurrencyCode,
+  parseCurrencyList,
+  parseEmailIdentityMode,
+  parseEmailSender,
   parseEventSourceMaxConcurrency,
+  parseHttpsUrl,
   parseReservedConcurrency,
   parseSampleRate,
 } from '../../infra/stack/context-options';
@@ -57,5 +62,86 @@ describe('parseEventSourceMaxConcurrency', () => {
     expect(() => parseEventSourceMaxConcurrency('processorMaxConcurrency', value)).toThrow(
       'expected a whole number from 2 to 1000',
     );
+  });
+});
+
+describe('parseEmailSender', () => {
+  it.each([
+    [
+      'reports@example.com',
+      { from: 'reports@example.com', address: 'reports@example.com', domain: 'example.com' },
+    ],
+    [
+      'Financy <reports@Mail.Example.com>',
+      {
+        from: 'Financy <reports@Mail.Example.com>',
+        address: 'reports@Mail.Example.com',
+        domain: 'mail.example.com',
+      },
+    ],
+  ])('parses %j', (value, expected) => {
+    expect(parseEmailSender('emailFromAddress', value)).toEqual(expected);
+  });
+
+  it('leaves an unset option undefined', () => {
+    expect(parseEmailSender('emailFromAddress', undefined)).toBeUndefined();
+  });
+
+  it.each(['reports', 'a@b', 'ana@example.com, ben@example.com', 'Financy <reports>', 42])(
+    'rejects %j',
+    (value) => {
+      expect(() => parseEmailSender('emailFromAddress', value)).toThrow(InvalidContextValueError);
+      expect(() => parseEmailSender('emailFromAddress', value)).toThrow(
+        'an e-mail address such as reports@example.com',
+      );
+    },
+  );
+});
+
+describe('parseEmailIdentityMode', () => {
+  it.each([
+    [undefined, undefined],
+    ['address', 'address'],
+    ['domain', 'domain'],
+    ['existing', 'existing'],
+  ])('parses %j as %j', (value, expected) => {
+    expect(parseEmailIdentityMode('emailIdentity', value)).toBe(expected);
+  });
+
+  it('lists the modes when it rejects a value', () => {
+    expect(() => parseEmailIdentityMode('emailIdentity', 'dns')).toThrow(
+      'Context value emailIdentity="dns" is invalid: expected one of address, domain, existing.',
+    );
+  });
+});
+
+describe('parseCurrencyCode and parseCurrencyList', () => {
+  it('parses codes in any case', () => {
+    expect(parseCurrencyCode('fxBaseCurrency', 'eur')).toBe('EUR');
+    expect(parseCurrencyList('fxCurrencies', 'eur, GBP,brl,EUR')).toEqual(['EUR', 'GBP', 'BRL']);
+  });
+
+  it('leaves an empty code unset', () => {
+    expect(parseCurrencyCode('fxBaseCurrency', '')).toBeUndefined();
+  });
+
+  it.each(['euro', 'E1R', 3])('rejects the code %j', (value) => {
+    expect(() => parseCurrencyCode('fxBaseCurrency', value)).toThrow('an ISO 4217 code such as EUR');
+  });
+
+  it.each(['EUR,euro', 'EUR;GBP', ','])('rejects the list %j', (value) => {
+    expect(() => parseCurrencyList('fxCurrencies', value)).toThrow('comma-separated ISO 4217 codes');
+  });
+});
+
+describe('parseHttpsUrl', () => {
+  it('parses an https URL', () => {
+    expect(parseHttpsUrl('weeklySummarySettingsUrl', 'https://financy.example.com/settings')).toBe(
+      'https://financy.example.com/settings',
+    );
+  });
+
+  it.each(['http://financy.example.com', 'settings', 7])('rejects %j', (value) => {
+    expect(() => parseHttpsUrl('weeklySummarySettingsUrl', value)).toThrow('an https URL');
   });
 });

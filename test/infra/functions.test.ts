@@ -1,6 +1,7 @@
+import { SERVICE_NAMES } from '../../infra/definitions';
 import { environmentOf, findFunction, synthesizeStack, type TemplateResource } from './stack-fixture';
 
-const SERVICES = ['telegram-webhook', 'message-processor', 'telegram-register-webhook'];
+const SERVICES = Object.values(SERVICE_NAMES);
 
 describe('ApplicationFunction', () => {
   const template = synthesizeStack('dev');
@@ -35,16 +36,18 @@ describe('ApplicationFunction', () => {
     });
   });
 
-  it('keeps Telegram credentials out of every environment', () => {
+  it('keeps credentials out of every environment', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as TemplateResource[];
 
     for (const resource of functions) {
       const environment = environmentOf(resource);
       const credentialNames = Object.keys(environment).filter((name) =>
-        /BOT_TOKEN|WEBHOOK_SECRET/.test(name),
+        /BOT_TOKEN|WEBHOOK_SECRET|API_KEY|WEBHOOK_URLS/.test(name),
       );
       expect(credentialNames).toEqual([]);
-      expect(JSON.stringify(environment)).not.toMatch(/REPLACE_ME|resolve:secretsmanager|SecretString/);
+      expect(JSON.stringify(environment)).not.toMatch(
+        /REPLACE_ME|resolve:secretsmanager|SecretString|hooks\.slack\.com/,
+      );
     }
   });
 

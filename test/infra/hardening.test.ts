@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { WEBHOOK_MAX_BODY_BYTES } from '../../infra/definitions';
+import { SERVICE_NAMES, WEBHOOK_MAX_BODY_BYTES } from '../../infra/definitions';
 import { TELEGRAM_WEBHOOK_PATH } from '../../infra/stack/telegram-ingest';
 import {
   actionsOfFunctionRole,
@@ -9,7 +9,7 @@ import {
   type TemplateResource,
 } from './stack-fixture';
 
-const APPLICATION_SERVICES = ['telegram-webhook', 'message-processor', 'telegram-register-webhook'];
+const APPLICATION_SERVICES = Object.values(SERVICE_NAMES);
 
 interface PolicyProperties {
   Roles: { Ref: string }[];
@@ -25,11 +25,15 @@ function reservedConcurrencyOfWebhook(template: Template): unknown {
   return webhook.Properties?.ReservedConcurrentExecutions;
 }
 
-function maxConcurrencyOfProcessorSource(template: Template): unknown {
-  const [[, mapping]] = resourcesOf(template, 'AWS::Lambda::EventSourceMapping') as [
-    [string, TemplateResource],
-  ];
-  return (mapping.Properties?.ScalingConfig as { MaximumConcurrency?: number } | undefined)
+function maxConcurrencyOfSource(template: Template, service: string): unknown {
+  const [functionId] = findFunction(template, service);
+  const mapping = resourcesOf(template, 'AWS::Lambda::EventSourceMapping')
+    .map(([, resource]) => resource)
+    .find(
+      (resource) => JSON.stringify(resource.Properties?.FunctionName) === JSON.stringify({ Ref: functionId }),
+    );
+
+  return (mapping?.Properties?.ScalingConfig as { MaximumConcurrency?: number } | undefined)
     ?.MaximumConcurrency;
 }
 
@@ -66,8 +70,8 @@ describe('tracing and logs', () => {
   ] as const)('gives every log group in %s a retention of %i days', (stage, days) => {
     const logGroups = resourcesOf(synthesizeStack(stage), 'AWS::Logs::LogGroup');
 
-    // Three functions, the custom resource provider and the API access log.
-    expect(logGroups).toHaveLength(5);
+    // The application functions, the custom resource provider and the API access log.
+    expect(logGroups).toHaveLength(APPLICATION_SERVICES.length + 2);
     for (const [, logGroup] of logGroups) {
       expect(logGroup.Properties?.RetentionInDays).toBe(days);
     }
@@ -124,11 +128,22 @@ describe('tracing and logs', () => {
 describe('encryption and TLS', () => {
   const template = synthesizeStack('dev');
 
-  it('encrypts the alarm topic with a rotating customer managed key', () => {
-    const [[keyId, key]] = resourcesOf(template, 'AWS::KMS::Key') as [[string, TemplateResource]];
+  it('encrypts each topic with its own rotating customer managed key', () => {
+    const keys = resourcesOf(template, 'AWS::KMS::Key');
+    const topics = resourcesOf(template, 'AWS::SNS::Topic');
 
-    expect(key.Properties?.EnableKeyRotation).toBe(true);
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    // The alarm topic and the SES feedback topic.
+    expect(topics).toHaveLength(2);
+    expect(keys).toHaveLength(topics.length);
+    for (const [keyId, key] of keys) {
+      expect(key.Properties?.EnableKeyRotation).toBe(true);
+      const encrypted = topics.filter(
+        ([, topic]) =>
+          JSON.stringify(topic.Properties?.KmsMasterKeyId) ===
+          JSON.stringify({ 'Fn::GetAtt': [keyId, 'Arn'] }),
+      );
+      expect(encrypted).toHaveLength(1);
+    }
   });
 
   it('lets CloudWatch alarms use the topic key', () => {
@@ -150,16 +165,20 @@ describe('encryption and TLS', () => {
       Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     ]);
 
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: denyWithoutTls },
-    });
+    expect(
+      Object.keys(
+        template.findResources('AWS::SNS::TopicPolicy', {
+          Properties: { PolicyDocument: { Statement: denyWithoutTls } },
+        }),
+      ),
+    ).toHaveLength(resourcesOf(template, 'AWS::SNS::Topic').length);
     expect(
       Object.keys(
         template.findResources('AWS::SQS::QueuePolicy', {
           Properties: { PolicyDocument: { Statement: denyWithoutTls } },
         }),
       ),
-    ).toHaveLength(2);
+    ).toHaveLength(resourcesOf(template, 'AWS::SQS::Queue').length);
   });
 
   it('encrypts every queue and table at rest', () => {
@@ -233,13 +252,21 @@ describe('concurrency', () => {
     ['prod', {}, 10],
     ['dev', { processorMaxConcurrency: 4 }, 4],
   ] as const)('caps the processor event source in %s with %j at %i', (stage, props, expected) => {
-    expect(maxConcurrencyOfProcessorSource(synthesizeStack(stage, props))).toBe(expected);
+    expect(maxConcurrencyOfSource(synthesizeStack(stage, props), 'message-processor')).toBe(expected);
   });
 
-  it('reserves no concurrency for the processor', () => {
-    const [, processor] = findFunction(synthesizeStack('prod'), 'message-processor');
+  it.each([
+    ['dev', {}, 2],
+    ['prod', {}, 5],
+    ['prod', { notificationSenderMaxConcurrency: 8 }, 8],
+  ] as const)('caps the notification sender event source in %s with %j at %i', (stage, props, expected) => {
+    expect(maxConcurrencyOfSource(synthesizeStack(stage, props), 'notification-sender')).toBe(expected);
+  });
 
-    expect(processor.Properties?.ReservedConcurrentExecutions).toBeUndefined();
+  it.each(['message-processor', 'notification-sender'])('reserves no concurrency for %s', (service) => {
+    const [, consumer] = findFunction(synthesizeStack('prod'), service);
+
+    expect(consumer.Properties?.ReservedConcurrentExecutions).toBeUndefined();
   });
 });
 
@@ -258,12 +285,12 @@ describe('stage differences', () => {
     }
   });
 
-  it('schedules the topic key deletion', () => {
+  it('schedules the topic keys for deletion', () => {
     for (const template of [dev, prod]) {
-      template.hasResource('AWS::KMS::Key', {
-        DeletionPolicy: 'Delete',
-        Properties: Match.objectLike({ PendingWindowInDays: 30 }),
-      });
+      for (const [, key] of resourcesOf(template, 'AWS::KMS::Key')) {
+        expect(key.DeletionPolicy).toBe('Delete');
+        expect(key.Properties?.PendingWindowInDays).toBe(30);
+      }
     }
   });
 });

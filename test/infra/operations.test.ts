@@ -56,17 +56,29 @@ function metricLines(widget: DashboardWidget): { name?: string; stat?: string; e
 
 describe('OperationsAlarms', () => {
   const template = synthesizeStack('dev');
-  const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+  const [topicId] = Object.keys(
+    template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Financy dev alarms' } }),
+  );
 
   it('notifies the topic on ALARM and OK', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as TemplateResource[];
 
-    expect(alarms).toHaveLength(4 + MONITORED_DEPENDENCIES.length);
+    // Inbound dead letters, message age, processor errors, webhook 5xx, failed invocations, notification dead
+    // letters, notification failures, stale FX rates and FX refresh errors, plus one alarm per dependency.
+    expect(alarms).toHaveLength(9 + MONITORED_DEPENDENCIES.length);
     for (const alarm of alarms) {
       expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties?.OKActions).toEqual([{ Ref: topicId }]);
-      expect(alarm.Properties?.TreatMissingData).toBe('notBreaching');
     }
+  });
+
+  it('treats missing data as healthy except for stale FX rates', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as TemplateResource[];
+    const breaching = alarms
+      .filter((alarm) => alarm.Properties?.TreatMissingData !== 'notBreaching')
+      .map((alarm) => [alarm.Properties?.AlarmName, alarm.Properties?.TreatMissingData]);
+
+    expect(breaching).toEqual([['Financy-dev-fx-rates-stale', 'breaching']]);
   });
 
   it('alarms on stuck inbound updates', () => {
@@ -298,7 +310,9 @@ describe('OperationsDashboard', () => {
       ]);
     });
     const extendedWidgets = dashboardWidgets(extended);
-    const [topicId] = Object.keys(extended.findResources('AWS::SNS::Topic'));
+    const [topicId] = Object.keys(
+      extended.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Financy dev alarms' } }),
+    );
 
     extended.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'FxRateAge',

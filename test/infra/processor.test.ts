@@ -1,5 +1,11 @@
 import { PROCESSOR_BATCH_SIZE, PROCESSOR_TIMEOUT_SECONDS } from '../../infra/definitions';
-import { actionsOfFunctionRole, environmentOf, findFunction, synthesizeStack } from './stack-fixture';
+import {
+  actionsOfFunctionRole,
+  environmentOf,
+  findFunction,
+  statementsOfFunctionRole,
+  synthesizeStack,
+} from './stack-fixture';
 
 describe('MessageProcessor', () => {
   const template = synthesizeStack('dev', { defaultCurrency: 'EUR', defaultTimeZone: 'Europe/Lisbon' });
@@ -56,6 +62,35 @@ describe('MessageProcessor', () => {
         'secretsmanager:GetSecretValue',
       ]),
     );
-    expect(actions).not.toContain('sqs:SendMessage');
+  });
+
+  it('reads the FX rates without writing them', () => {
+    const [, processor] = findFunction(template, 'message-processor');
+    const environment = environmentOf(processor);
+    const ratesStatements = statementsOfFunctionRole(template, processor).filter((statement) =>
+      JSON.stringify(statement.Resource).includes('FxRatesTable'),
+    );
+
+    expect(environment.FX_RATES_TABLE).toEqual({ Ref: expect.stringContaining('FxRatesTable') });
+    expect(environment.FX_BASE_CURRENCY).toBe('USD');
+    expect(ratesStatements.length).toBeGreaterThan(0);
+    for (const statement of ratesStatements) {
+      expect(statement.Action).not.toEqual(expect.arrayContaining(['dynamodb:PutItem']));
+      expect(statement.Action).not.toEqual(expect.arrayContaining(['dynamodb:UpdateItem']));
+    }
+  });
+
+  it('sends only to the notification queue', () => {
+    const [, processor] = findFunction(template, 'message-processor');
+    const sendStatements = statementsOfFunctionRole(template, processor).filter((statement) =>
+      [statement.Action].flat().includes('sqs:SendMessage'),
+    );
+
+    expect(environmentOf(processor).NOTIFICATION_QUEUE_URL).toEqual({
+      Ref: expect.stringContaining('NotificationsQueue'),
+    });
+    expect(sendStatements.map((statement) => statement.Resource)).toEqual([
+      { 'Fn::GetAtt': [expect.stringContaining('NotificationsQueue'), 'Arn'] },
+    ]);
   });
 });

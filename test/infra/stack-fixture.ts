@@ -111,6 +111,24 @@ export function checkCompliance(
   }
 }
 
+/** Returns the logical id and resource of every resource of a type. */
+export function resourcesOf(template: Template, type: string): [string, TemplateResource][] {
+  return Object.entries(template.findResources(type)) as [string, TemplateResource][];
+}
+
+/**
+ * Returns the logical id of the one resource of `type` whose properties match `properties`, which may use
+ * `Match`. Throws when none or several match, so a test never picks a resource by its position.
+ */
+export function logicalIdOf(template: Template, type: string, properties: Record<string, unknown>): string {
+  const ids = Object.keys(template.findResources(type, { Properties: properties }));
+  if (ids.length !== 1) {
+    throw new Error(`Expected one ${type} with ${JSON.stringify(properties)}, found ${ids.length}.`);
+  }
+
+  return ids[0]!;
+}
+
 /** Returns the logical id and resource of the function with a Powertools service name. */
 export function findFunction(template: Template, serviceName: string): [string, TemplateResource] {
   const functions = Object.entries(template.findResources('AWS::Lambda::Function')) as [
@@ -146,8 +164,19 @@ export const BASELINE_FUNCTION_ACTIONS = [
   'xray:PutTraceSegments',
 ];
 
-/** Returns every IAM action granted by inline policies attached to a function's role. */
-export function actionsOfFunctionRole(template: Template, functionResource: TemplateResource): string[] {
+/** An IAM policy statement as the template contains it. */
+export interface PolicyStatementJson {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, unknown>;
+}
+
+/** Returns every IAM statement of the inline policies attached to a function's role. */
+export function statementsOfFunctionRole(
+  template: Template,
+  functionResource: TemplateResource,
+): PolicyStatementJson[] {
   const role = functionResource.Properties?.Role as { 'Fn::GetAtt'?: [string, string] } | undefined;
   const roleId = role?.['Fn::GetAtt']?.[0];
   if (roleId === undefined) {
@@ -161,7 +190,12 @@ export function actionsOfFunctionRole(template: Template, functionResource: Temp
   });
 
   return attached.flatMap((policy) => {
-    const document = policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] };
-    return document.Statement.flatMap((statement) => statement.Action);
+    const document = policy.Properties?.PolicyDocument as { Statement: PolicyStatementJson[] };
+    return document.Statement;
   });
+}
+
+/** Returns every IAM action granted by inline policies attached to a function's role. */
+export function actionsOfFunctionRole(template: Template, functionResource: TemplateResource): string[] {
+  return statementsOfFunctionRole(template, functionResource).flatMap((statement) => statement.Action);
 }

@@ -5,6 +5,7 @@ import {
   BASELINE_FUNCTION_ACTIONS,
   findFunction,
   synthesizeStack,
+  type TemplateResource,
 } from './stack-fixture';
 
 describe('TelegramIngest', () => {
@@ -41,6 +42,11 @@ describe('TelegramIngest', () => {
   });
 
   it('denies queue access without TLS', () => {
+    const queueIds = Object.keys(
+      template.findResources('AWS::SQS::Queue', {
+        Properties: { QueueName: Match.stringLikeRegexp('^financy-dev-inbound') },
+      }),
+    );
     const policies = template.findResources('AWS::SQS::QueuePolicy', {
       Properties: {
         PolicyDocument: {
@@ -51,17 +57,25 @@ describe('TelegramIngest', () => {
             }),
           ]),
         },
+        Queues: [{ Ref: Match.anyValue() }],
       },
     });
+    const protectedQueues = Object.values(policies).map(
+      (policy) => ((policy as TemplateResource).Properties!.Queues as { Ref: string }[])[0]?.Ref,
+    );
 
-    expect(Object.keys(policies)).toHaveLength(2);
+    expect(queueIds).toHaveLength(2);
+    expect(protectedQueues).toEqual(expect.arrayContaining(queueIds));
   });
 
   it('alarms on one dead-lettered message', () => {
-    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    const topics = Object.keys(
+      template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Financy dev alarms' } }),
+    );
 
     expect(topics).toHaveLength(1);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Financy-dev-dead-letter-queue-not-empty',
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [

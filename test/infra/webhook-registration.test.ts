@@ -21,7 +21,11 @@ describe('TelegramWebhookRegistration', () => {
         PasswordLength: Match.anyValue(),
       },
     });
-    const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    const [secret] = Object.values(
+      template.findResources('AWS::SecretsManager::Secret', {
+        Properties: { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'webhookSecret' }) },
+      }),
+    );
     const length = secret?.Properties.GenerateSecretString.PasswordLength as number;
 
     expect(length).toBeGreaterThanOrEqual(32);

@@ -1,0 +1,55 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import type { FinancyStack } from './financy-stack';
+
+/** Adds the outputs of a {@link FinancyStack}: the URLs, secrets, queues and names that operators need. */
+export function addStackOutputs(stack: FinancyStack): void {
+  new CfnOutput(stack, 'WebhookUrl', {
+    value: stack.ingest.webhookUrl,
+    description: 'URL registered with Telegram setWebhook',
+  });
+  new CfnOutput(stack, 'TelegramBotSecretArn', {
+    value: stack.telegramSecret.secretArn,
+    description: 'Secret to put the bot token in (keep the generated webhookSecret)',
+  });
+  new CfnOutput(stack, 'WebhookRegistration', {
+    value: stack.webhookRegistration.message,
+    description: 'Result of the last webhook registration',
+  });
+  new CfnOutput(stack, 'AlarmTopicArn', {
+    value: stack.alarmTopic.topicArn,
+    description:
+      'Topic that every alarm notifies, with the Slack alarm notifier subscribed. Subscribe the on-call e-mail here',
+  });
+  new CfnOutput(stack, 'OperationsDashboardName', {
+    value: stack.operationsDashboard.dashboard.dashboardName,
+    description: 'CloudWatch dashboard of the chat pipeline',
+  });
+  new CfnOutput(stack, 'InboundQueueUrl', { value: stack.ingest.queue.queueUrl });
+  new CfnOutput(stack, 'InboundDeadLetterQueueUrl', { value: stack.ingest.deadLetterQueue.queueUrl });
+
+  new CfnOutput(stack, 'NotificationQueueUrl', { value: stack.notifications.queue.queueUrl });
+  new CfnOutput(stack, 'NotificationDeadLetterQueueUrl', {
+    value: stack.notifications.deadLetterQueue.queueUrl,
+  });
+  new CfnOutput(stack, 'FailedInvocationsQueueUrl', {
+    value: stack.failedInvocations.queue.queueUrl,
+    description: 'Events of scheduled runs and SNS deliveries that failed for good',
+  });
+
+  new CfnOutput(stack, 'FxApiKeySecretArn', {
+    value: stack.fxRefresh.apiKeySecret.secretArn,
+    description: 'Secret to put the exchangerate-api key in, as {"apiKey": "..."}',
+  });
+  new CfnOutput(stack, 'SlackWebhooksSecretArn', {
+    value: stack.notifications.slackSecret.secretArn,
+    description: 'Secret to put the Slack webhook URLs in, as {"operations": "https://hooks.slack.com/..."}',
+  });
+
+  new CfnOutput(stack, 'EmailSender', {
+    value: stack.emailSending.fromAddress,
+    description: 'From address of notification e-mails (-c emailFromAddress)',
+  });
+  new CfnOutput(stack, 'SesConfigurationSetName', {
+    value: stack.emailSending.configurationSet.configurationSetName,
+  });
+}
