@@ -1,0 +1,162 @@
+/**
+ * Planted values of the log-leak test and the search for them in captured output. Each value is
+ * distinctive enough that finding it in a log line, error, metric or trace can only mean that it leaked.
+ */
+
+/** A secret or a piece of personal data that the test plants and then searches for. */
+export interface PlantedValue {
+  /** Name used in failure messages, in place of the value itself. */
+  label: string;
+  value: string;
+  /**
+   * Matches only where no digit is adjacent, for short numbers such as a six-digit code that would
+   * otherwise turn up inside timestamps and ids.
+   * @default false
+   */
+  standaloneDigits?: boolean;
+}
+
+/** Where a captured item came from, and what it is. */
+export interface CapturedItem {
+  /** Function name, or `process` for output that no function can be named for. */
+  source: string;
+  kind: CapturedKind;
+  text: string;
+}
+
+/** Kinds of captured output, as the failure messages and the printed counts name them. */
+export type CapturedKind =
+  | 'log line'
+  | 'error'
+  | 'trace error'
+  | 'metric data point'
+  | 'EMF line'
+  | 'trace annotation'
+  | 'trace subsegment'
+  | 'HTTP response'
+  | 'handler result'
+  | 'stdout write'
+  | 'stderr write'
+  | 'console call';
+
+/** A planted value found in a captured item. */
+export interface Leak {
+  source: string;
+  kind: CapturedKind;
+  label: string;
+}
+
+/** Bot token of the fake Bot API, in the `<bot id>:<secret>` form. */
+export const PLANTED_BOT_TOKEN = '7351908246:AAFq9LeakBotTokenX3vR8mZt_K2pWn7Ys4';
+/** The part of the bot token after the colon, which alone lets anyone use the bot. */
+export const PLANTED_BOT_TOKEN_SECRET = PLANTED_BOT_TOKEN.split(':')[1]!;
+/** Webhook secret token, from the characters that setWebhook allows. */
+export const PLANTED_WEBHOOK_SECRET = 'LeakWebhookSecret-7Hq2xPz9Vb4Nd6Km';
+/** A wrong secret token, as a caller who does not know the secret sends it. */
+export const PLANTED_WRONG_SECRET = 'WrongCallerSecret-3Jf8Ls1Wq5Rt0Yc';
+/** ExchangeRate-API key: 24 hexadecimal digits, as the provider issues them. */
+export const PLANTED_FX_API_KEY = 'e5c0a7b3f19d4268ac3b7f0e';
+/** E-mail address in mixed case, to catch a lower-cased copy as well. */
+export const PLANTED_EMAIL = 'Leak.Planted-Person@Quillmail.Example';
+export const PLANTED_EMAIL_LOCAL_PART = PLANTED_EMAIL.split('@')[0]!;
+/** Phone number in E.164 form. */
+export const PLANTED_PHONE = '+15557310946';
+/** The phone number without the country code, as a national format would show it. */
+export const PLANTED_PHONE_NATIONAL = '5557310946';
+/** Merchant and amount of an expense message. */
+export const PLANTED_MERCHANT = 'Zorbleflax';
+export const PLANTED_AMOUNT = '4721.93';
+export const PLANTED_TEXT = `lunch ${PLANTED_AMOUNT} at ${PLANTED_MERCHANT}`;
+/** Merchant and amount of a photo caption. */
+export const PLANTED_CAPTION_MERCHANT = 'Gribbleworth';
+export const PLANTED_CAPTION_AMOUNT = '318.64';
+export const PLANTED_CAPTION = `receipt ${PLANTED_CAPTION_AMOUNT} at ${PLANTED_CAPTION_MERCHANT}`;
+/** Merchant of an edited message. */
+export const PLANTED_EDITED_MERCHANT = 'Plumtwizzle';
+/** Word of a request body that is not JSON. */
+export const PLANTED_BROKEN_BODY_WORD = 'Snorkelquast';
+/** Callback data of a button that the bot never sent, within Telegram's 64-byte limit. */
+export const PLANTED_CALLBACK_DATA = 'lk:Vexpayload7Q';
+
+/** Returns the planted values known before the run. The test adds the Slack webhook URL and the e-mail code. */
+export function staticPlantedValues(): PlantedValue[] {
+  return [
+    { label: 'bot token', value: PLANTED_BOT_TOKEN },
+    { label: 'bot token secret part', value: PLANTED_BOT_TOKEN_SECRET },
+    { label: 'webhook secret', value: PLANTED_WEBHOOK_SECRET },
+    { label: 'wrong webhook secret', value: PLANTED_WRONG_SECRET },
+    { label: 'FX API key', value: PLANTED_FX_API_KEY },
+    { label: 'e-mail address', value: PLANTED_EMAIL },
+    { label: 'e-mail local part', value: PLANTED_EMAIL_LOCAL_PART },
+    { label: 'phone number', value: PLANTED_PHONE },
+    { label: 'phone number national digits', value: PLANTED_PHONE_NATIONAL },
+    { label: 'message text', value: PLANTED_TEXT },
+    { label: 'message merchant', value: PLANTED_MERCHANT },
+    { label: 'message amount', value: PLANTED_AMOUNT },
+    { label: 'caption text', value: PLANTED_CAPTION },
+    { label: 'caption merchant', value: PLANTED_CAPTION_MERCHANT },
+    { label: 'caption amount', value: PLANTED_CAPTION_AMOUNT },
+    { label: 'edited message merchant', value: PLANTED_EDITED_MERCHANT },
+    { label: 'invalid JSON body word', value: PLANTED_BROKEN_BODY_WORD },
+    { label: 'callback payload', value: PLANTED_CALLBACK_DATA },
+  ];
+}
+
+/**
+ * Returns the lower-cased forms in which a value can appear: as it is, URL-encoded as a query value and as
+ * a URL, and escaped inside a JSON string.
+ */
+export function searchFormsOf(value: string): string[] {
+  const forms = [value, encodeURIComponent(value), encodeURI(value), JSON.stringify(value).slice(1, -1)];
+
+  return [...new Set(forms.map((form) => form.toLowerCase()))];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Returns one matcher per planted value, which tests a lower-cased text. */
+function matchersOf(
+  planted: readonly PlantedValue[],
+): { label: string; matches: (text: string) => boolean }[] {
+  return planted.map(({ label, value, standaloneDigits }) => {
+    const forms = searchFormsOf(value);
+    if (standaloneDigits === true) {
+      const pattern = new RegExp(`(?<!\\d)(?:${forms.map(escapeRegExp).join('|')})(?!\\d)`);
+      return { label, matches: (text: string) => pattern.test(text) };
+    }
+
+    return { label, matches: (text: string) => forms.some((form) => text.includes(form)) };
+  });
+}
+
+/**
+ * Returns every planted value found in a captured item, case-insensitively, one leak per item and value.
+ * Leaks name the source, the kind of item and the value's label, never the value.
+ */
+export function findLeaks(items: readonly CapturedItem[], planted: readonly PlantedValue[]): Leak[] {
+  const matchers = matchersOf(planted);
+  const leaks: Leak[] = [];
+  for (const item of items) {
+    const text = item.text.toLowerCase();
+    for (const matcher of matchers) {
+      if (matcher.matches(text)) {
+        leaks.push({ source: item.source, kind: item.kind, label: matcher.label });
+      }
+    }
+  }
+
+  return leaks;
+}
+
+/** Describes leaks for a failure message, one line each, counting repeats. */
+export function describeLeaks(leaks: readonly Leak[]): string {
+  const counts = new Map<string, number>();
+  for (const leak of leaks) {
+    const line = `${leak.source}: ${leak.label} found in ${leak.kind}`;
+    counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+
+  return [...counts].map(([line, count]) => (count === 1 ? line : `${line} (${count} times)`)).join('\n');
+}
