@@ -47,7 +47,8 @@ export function splitAddressList(values: readonly string[]): string[] {
 /**
  * Returns a short, stable pseudonym of an address for logs: the first 16 hex digits of the SHA-256 of its
  * suppression key. Log lines carry it in place of the address, so one address's events can be followed
- * without writing the address down.
+ * without writing the address down. Someone who already has a candidate address can test it against the
+ * hash, so it is a pseudonym, not an anonymization, and phone numbers never get one.
  */
 export function addressHash(address: string): string {
   return createHash('sha256').update(suppressionKey(address)).digest('hex').slice(0, 16);

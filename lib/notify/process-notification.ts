@@ -249,7 +249,7 @@ function logKeysOf(notification: Notification): Record<string, string> {
       keys.recipientHash = addressHash(notification.recipient.emailAddress);
       break;
     case 'sms':
-      keys.recipientHash = addressHash(notification.recipient.phoneNumber);
+      // No hash of a phone number: numbers are few enough to hash them all, so the hash would reveal it.
       break;
     case 'push':
       keys.userId = notification.recipient.userId;

@@ -1,4 +1,5 @@
 import { SLACK_ERRORS } from '../../infra/local/fake-slack/server';
+import { addressHash } from '../../lib/notify/addresses';
 import type { Notification } from '../../lib/notify/notification';
 import { type NotifyHarness, snsEvent, startNotifyHarness } from '../support/notify-harness';
 
@@ -91,5 +92,6 @@ describe('notification log privacy', () => {
     expect(logs).not.toContain(harness.operationsWebhookUrl);
     expect(logs).not.toContain(secretPath.split('/').at(-1));
     expect(logs).not.toContain('482913');
+    expect(logs).not.toContain(addressHash(PLANTED_PHONE));
   });
 });
