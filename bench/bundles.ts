@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { FUNCTION_ENTRIES } from '../infra/definitions';
 import { ESM_REQUIRE_BANNER } from '../infra/stack/application-function';
+import { HANDLER_LOAD_ENVIRONMENT } from './handler-environment';
 import { summarize, type TimingSummary } from './stats';
 
 /** Size and cold start of one function bundle. */
@@ -17,26 +18,13 @@ export interface BundleBenchResult {
   processTime: TimingSummary;
 }
 
-/** Environment a handler module needs at import time; values are placeholders that are never used. */
-const HANDLER_ENVIRONMENT = {
-  INBOUND_QUEUE_URL: 'http://127.0.0.1:9/000000000000/inbound.fifo',
-  USERS_TABLE: 'users',
-  IDENTITIES_TABLE: 'identities',
-  TRANSACTIONS_TABLE: 'transactions',
-  IDEMPOTENCY_TABLE: 'idempotency',
-  RESILIENCE_TABLE: 'resilience',
-  TELEGRAM_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bench',
-  AWS_REGION: 'us-east-1',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-};
-
 function timeProcess(script: string, runs: number): { process: number[]; import: number[] } {
   const processSamples: number[] = [];
   const importSamples: number[] = [];
   for (let run = 0; run < runs; run += 1) {
     const started = performance.now();
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, ...HANDLER_ENVIRONMENT },
+      env: { ...process.env, ...HANDLER_LOAD_ENVIRONMENT },
       encoding: 'utf8',
     });
     processSamples.push(performance.now() - started);

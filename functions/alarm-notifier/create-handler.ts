@@ -5,11 +5,8 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
-import {
-  type AlarmForwardingSummary,
-  type AlarmNotifierConfig,
-  forwardAlarmEvent,
-} from '../../lib/notify/alarm-notification';
+import type { AlarmNotifierConfig } from '../../lib/config';
+import { type AlarmForwardingSummary, forwardAlarmEvent } from '../../lib/notify/alarms/forward-alarm';
 import { resilienceLoggerOf } from '../../lib/notify/create-dependencies';
 import { SqsNotificationQueue } from '../../lib/notify/preferences/notification-queue';
 import { createFunctionLogger } from '../../lib/observability/function-logger';

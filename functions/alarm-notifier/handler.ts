@@ -1,4 +1,4 @@
-import { loadAlarmNotifierConfig } from '../../lib/notify/alarm-notification';
+import { loadAlarmNotifierConfig } from '../../lib/config';
 import { createAlarmNotifierHandler } from './create-handler';
 
 /** Lambda entry point of the alarm topic's Slack subscriber. */

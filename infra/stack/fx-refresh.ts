@@ -11,9 +11,8 @@ import type { FinancyTables } from './tables';
 
 /**
  * API key that `FxApiKeySecret` starts with. exchangerate-api rejects it with `invalid-key`, a configuration
- * error after which the refresh sets the provider aside until the key changes and uses the others.
- * NOTE: lib/fx cannot fall back from an empty secret (`{}`), because it reads the key again to record the
- * failure, and that read fails the whole refresh.
+ * error after which the refresh sets the provider aside until the key changes and uses the others. A secret
+ * without `apiKey`, such as `{}`, is set aside the same way, with the error type `secret-format`.
  */
 export const FX_API_KEY_PLACEHOLDER = 'REPLACE_ME';
 

@@ -161,3 +161,40 @@ export function loadWeeklySummaryConfig(env: Env = process.env): WeeklySummaryCo
     settingsUrl,
   };
 }
+
+/** Settings of the alarm-notifier function. */
+export interface AlarmNotifierConfig {
+  /** URL of the notification queue (NOTIFICATION_QUEUE_URL). */
+  notificationQueueUrl: string;
+  /** Deployment stage shown in the alerts (STAGE). */
+  stage: string;
+  /** Name of the Slack webhook in the Slack secret (SLACK_WEBHOOK_NAME). */
+  slackWebhook: string;
+  /** Names of the FX refresh functions (FX_REFRESH_FUNCTION_NAMES, comma-separated). */
+  fxRefreshFunctionNames: string[];
+}
+
+/**
+ * Reads the alarm notifier's settings.
+ * @throws {ConfigError} naming the variable that is missing or invalid.
+ */
+export function loadAlarmNotifierConfig(env: Env = process.env): AlarmNotifierConfig {
+  const notificationQueueUrl = required(env, 'NOTIFICATION_QUEUE_URL');
+  const stage = optional(env, 'STAGE');
+  if (stage === undefined || !/^[a-z0-9-]{1,32}$/.test(stage)) {
+    throw new ConfigError('STAGE', `expected a stage name such as prod, got "${stage ?? ''}".`);
+  }
+  const slackWebhook = optional(env, 'SLACK_WEBHOOK_NAME') ?? 'operations';
+  if (!SLACK_WEBHOOK_NAME.test(slackWebhook)) {
+    throw new ConfigError(
+      'SLACK_WEBHOOK_NAME',
+      `"${slackWebhook}" is invalid; use lower-case letters, digits and dashes.`,
+    );
+  }
+  const fxRefreshFunctionNames = (optional(env, 'FX_REFRESH_FUNCTION_NAMES') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+
+  return { notificationQueueUrl, stage, slackWebhook, fxRefreshFunctionNames };
+}

@@ -109,6 +109,7 @@ export function createFxRefreshDependencies(
       baseCurrency: config.baseCurrency,
       currencies: config.currencies,
       now,
+      logger,
     }),
     store,
     resilience,

@@ -86,19 +86,48 @@ export class FxProviderConfigurationError extends FxProviderError {
     errorType: string,
     readonly fix: string,
   ) {
-    super(provider, errorType, `${provider} rejected the configuration with ${errorType}: ${fix}.`);
+    super(
+      provider,
+      errorType,
+      `${provider} cannot be used until its configuration is fixed (${errorType}): ${fix}.`,
+    );
   }
 }
 
-/** The secret with the exchangerate-api key does not contain the expected JSON. */
+/** Problem with the exchangerate-api key secret. It describes the secret's shape, never its value. */
+export type FxApiKeyProblem =
+  | 'no-value'
+  | 'not-json'
+  | 'not-an-object'
+  | 'missing-api-key'
+  | 'invalid-api-key';
+
+const API_KEY_PROBLEMS: Readonly<Record<FxApiKeyProblem, string>> = {
+  'no-value': 'has no value',
+  'not-json': 'is not valid JSON',
+  'not-an-object': 'is not a JSON object',
+  'missing-api-key': 'has no apiKey field',
+  'invalid-api-key': 'has an apiKey field that is not a non-empty string',
+};
+
+/**
+ * The secret named by FX_SECRET_ARN does not contain `{"apiKey": "<key>"}`. The message and `fix` name the
+ * secret's ARN and the problem, never its value.
+ */
 export class FxApiKeyFormatError extends Error {
   override readonly name = 'FxApiKeyFormatError';
+  /** Change that the operator has to make, without a trailing period. */
+  readonly fix: string;
 
-  constructor(readonly secretId: string) {
-    super(
-      `Secret ${secretId} must be a JSON object with a non-empty string field apiKey. ` +
-        'Update it with aws secretsmanager put-secret-value.',
-    );
+  constructor(
+    readonly secretId: string,
+    readonly problem: FxApiKeyProblem,
+  ) {
+    const fix =
+      `the secret named by FX_SECRET_ARN (${secretId}) ${API_KEY_PROBLEMS[problem]}, so put ` +
+      '{"apiKey": "<exchangerate-api key>"} in it with aws secretsmanager put-secret-value';
+    super(`Cannot read the exchangerate-api key: ${fix}.`);
+    this.fix = fix;
   }
 }
 

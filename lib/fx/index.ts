@@ -13,6 +13,7 @@ export {
 export { FxDecimal } from './decimal';
 export {
   FxApiKeyFormatError,
+  type FxApiKeyProblem,
   type FxFailureClass,
   FxInvalidResponseError,
   FxProviderConfigurationError,

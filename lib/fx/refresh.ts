@@ -1,5 +1,6 @@
 import type { FxProviderId } from '../config';
 import { CircuitOpenError, DeferCallError, RetryBudgetExceededError } from '../resilience/errors';
+import { type ResilienceLogger, SILENT_LOGGER } from '../resilience/logger';
 import {
   FxApiKeyFormatError,
   type FxFailureClass,
@@ -89,6 +90,11 @@ export interface FxRefresherOptions {
    * @default 86_400_000
    */
   disabledForMs?: number;
+  /**
+   * Receives a warning when a configuration failure cannot be recorded.
+   * @default SILENT_LOGGER
+   */
+  logger?: ResilienceLogger;
 }
 
 /** Attempts to write the merged rates when other refreshes keep writing in between. */
@@ -103,10 +109,12 @@ const MAX_WRITE_ATTEMPTS = 3;
 export class FxRefresher {
   readonly #options: FxRefresherOptions;
   readonly #now: () => number;
+  readonly #logger: ResilienceLogger;
 
   constructor(options: FxRefresherOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#logger = options.logger ?? SILENT_LOGGER;
   }
 
   async refresh(): Promise<FxRefreshResult> {
@@ -213,12 +221,32 @@ export class FxRefresher {
     );
   }
 
+  /**
+   * Records the configuration failure so that later refreshes skip the provider until its configuration
+   * changes, and returns when it is tried again. When the provider's configuration fingerprint cannot be
+   * computed, for example because its key secret cannot be read, it records nothing and returns undefined.
+   * The provider is then tried again at the next refresh, and this refresh goes on with the others.
+   */
   async #disable(
     provider: RateProvider,
     failure: FxProviderConfigurationError,
     previous: ProviderStatus | undefined,
     nowMs: number,
-  ): Promise<number> {
+  ): Promise<number | undefined> {
+    let configurationFingerprint: string;
+    try {
+      configurationFingerprint = await provider.configurationFingerprint();
+    } catch (error) {
+      // Only the error's name: the message of a failed secret read may quote the secret's value.
+      this.#logger.warn('Could not record the FX provider configuration failure', {
+        provider: provider.id,
+        baseCurrency: this.#options.baseCurrency,
+        errorType: failure.errorType,
+        fingerprintError: error instanceof Error ? error.name : typeof error,
+      });
+      return undefined;
+    }
+
     const retryAfterEpochMs = nowMs + (this.#options.disabledForMs ?? 86_400_000);
     await this.#options.store.putProviderStatus(this.#options.baseCurrency, {
       provider: provider.id,
@@ -227,7 +255,7 @@ export class FxRefresher {
       firstFailedAtEpochMs: previous?.firstFailedAtEpochMs ?? nowMs,
       lastFailedAtEpochMs: nowMs,
       retryAfterEpochMs,
-      configurationFingerprint: await provider.configurationFingerprint(),
+      configurationFingerprint,
     });
 
     return retryAfterEpochMs;
@@ -302,7 +330,7 @@ export class FxRefresher {
 /**
  * Converts anything that a provider call threw into a provider error. Rejections of the resilience layer
  * (open circuit, rate limit, retry budget) and failures to read the API key are transient. A key secret in
- * the wrong format is a configuration error, because an operator has to fix it.
+ * the wrong format (no `apiKey`, for example) is a configuration error, because an operator has to fix it.
  */
 export function toProviderError(provider: FxProviderId, error: unknown): FxProviderError {
   if (error instanceof FxProviderError) {
@@ -312,7 +340,7 @@ export function toProviderError(provider: FxProviderId, error: unknown): FxProvi
     return error.cause;
   }
   if (error instanceof FxApiKeyFormatError) {
-    return new FxProviderConfigurationError(provider, 'secret-format', error.message);
+    return new FxProviderConfigurationError(provider, 'secret-format', error.fix);
   }
   if (error instanceof CircuitOpenError) {
     return new FxProviderUnavailableError(provider, 'circuit-open', `its circuit is ${error.state}`);

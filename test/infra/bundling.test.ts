@@ -5,30 +5,10 @@ import * as path from 'node:path';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { HANDLER_LOAD_ENVIRONMENT } from '../../bench/handler-environment';
 import { FUNCTION_ENTRIES } from '../../infra/definitions';
 import { ApplicationFunction } from '../../infra/stack/application-function';
 import { PROJECT_ROOT } from './stack-fixture';
-
-// Values that let each handler module load. Nothing is called, so no AWS endpoint is contacted.
-const LOAD_ENVIRONMENT = {
-  AWS_REGION: 'us-east-1',
-  INBOUND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/financy-dev-inbound.fifo',
-  TELEGRAM_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-telegram',
-  USERS_TABLE: 'users',
-  IDENTITIES_TABLE: 'identities',
-  TRANSACTIONS_TABLE: 'transactions',
-  IDEMPOTENCY_TABLE: 'idempotency',
-  RESILIENCE_TABLE: 'resilience',
-  SUPPRESSIONS_TABLE: 'suppressions',
-  FX_RATES_TABLE: 'fx-rates',
-  FX_CURRENCIES: 'EUR,GBP',
-  FX_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-fx',
-  NOTIFICATION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/financy-dev-notifications',
-  NOTIFY_EMAIL_FROM: 'Financy <reports@example.com>',
-  NOTIFY_SES_CONFIGURATION_SET: 'financy-dev-notifications',
-  SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-slack',
-  STAGE: 'dev',
-};
 
 const outputDirectories: string[] = [];
 
@@ -73,7 +53,7 @@ describe('function bundles', () => {
         '-e',
         `const m = await import(${JSON.stringify(output)}); console.log(typeof m.handler);`,
       ],
-      { env: { ...process.env, ...LOAD_ENVIRONMENT }, encoding: 'utf8' },
+      { env: { ...process.env, ...HANDLER_LOAD_ENVIRONMENT }, encoding: 'utf8' },
     );
     expect(exportedType.trim()).toBe('function');
   });

@@ -5,7 +5,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAlarmNotifierHandler } from '../../functions/alarm-notifier/create-handler';
 import { localLambdaContext } from '../../infra/local/lambda-context';
-import { ConfigError } from '../../lib/config';
+import { ConfigError, loadAlarmNotifierConfig } from '../../lib/config';
 import {
   ALL_FX_PROVIDERS,
   AlarmForwardingError,
@@ -15,11 +15,10 @@ import {
   forwardAlarmEvent,
   InvalidAlarmMessageError,
   largestReasonDatapoint,
-  loadAlarmNotifierConfig,
   normalizeTimestamp,
   operationsAlertOf,
   parseCloudWatchAlarm,
-} from '../../lib/notify/alarm-notification';
+} from '../../lib/notify/alarms';
 import { type Notification, parseNotification, serializeNotification } from '../../lib/notify/notification';
 import type { NotificationQueue } from '../../lib/notify/preferences/notification-queue';
 import { renderSlack } from '../../lib/notify/templates';

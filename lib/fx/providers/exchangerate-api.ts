@@ -1,4 +1,4 @@
-import { FxInvalidResponseError } from '../errors';
+import { FxApiKeyFormatError, FxInvalidResponseError } from '../errors';
 import type { FxHttpClient } from '../http';
 import type { ProviderRates, RateProvider, RateRequest } from '../types';
 import { providerTimestamp } from '../validation';
@@ -54,7 +54,21 @@ export class ExchangerateApiProvider implements RateProvider {
     );
   }
 
+  /**
+   * Digests the base URL and the key. A key secret in the wrong format digests to a value of its own, so
+   * the provider stays disabled while the secret is unchanged and is tried again once it contains a key.
+   */
   async configurationFingerprint(): Promise<string> {
-    return fingerprint([this.id, this.#options.baseUrl, await this.#options.apiKey()]);
+    let apiKey: string;
+    try {
+      apiKey = await this.#options.apiKey();
+    } catch (error) {
+      if (!(error instanceof FxApiKeyFormatError)) {
+        throw error;
+      }
+      return fingerprint([this.id, this.#options.baseUrl, 'api-key-secret-invalid', error.problem]);
+    }
+
+    return fingerprint([this.id, this.#options.baseUrl, apiKey]);
   }
 }
