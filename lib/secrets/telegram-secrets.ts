@@ -11,9 +11,9 @@ export interface TelegramSecrets {
 export class TelegramSecretFormatError extends Error {
   override readonly name = 'TelegramSecretFormatError';
 
-  constructor(secretId: string, missing: string) {
+  constructor(secretId: string, problem: string) {
     super(
-      `Secret ${secretId} must be a JSON object with string fields botToken and webhookSecret; ${missing} is missing. ` +
+      `Secret ${secretId} must be a JSON object with string fields botToken and webhookSecret; ${problem}. ` +
         'Update it with aws secretsmanager put-secret-value.',
     );
   }
@@ -36,16 +36,36 @@ export function createTelegramSecretsLoader(
   }
 
   return async () => {
-    const value = (await provider.get(source.secretId, {
-      maxAge: source.maxAgeSeconds,
-      transform: 'json',
-    })) as Record<string, unknown> | undefined;
+    const raw = await provider.get(source.secretId, { maxAge: source.maxAgeSeconds });
+    const value = parseSecret(source.secretId, raw);
     for (const field of ['botToken', 'webhookSecret']) {
-      if (typeof value?.[field] !== 'string' || value[field] === '') {
-        throw new TelegramSecretFormatError(source.secretId, field);
+      if (typeof value[field] !== 'string' || value[field] === '') {
+        throw new TelegramSecretFormatError(source.secretId, `${field} is missing`);
       }
     }
 
-    return { botToken: value!.botToken as string, webhookSecret: value!.webhookSecret as string };
+    return { botToken: value.botToken as string, webhookSecret: value.webhookSecret as string };
   };
+}
+
+/**
+ * Parses the secret string without Powertools' JSON transform, whose error would quote the text: a bot
+ * token stored as plain text would then reach the logs.
+ */
+function parseSecret(secretId: string, raw: unknown): Record<string, unknown> {
+  if (typeof raw !== 'string') {
+    throw new TelegramSecretFormatError(secretId, 'it has no string value');
+  }
+
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new TelegramSecretFormatError(secretId, `its value of ${raw.length} characters is not JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TelegramSecretFormatError(secretId, 'its value is not a JSON object');
+  }
+
+  return value as Record<string, unknown>;
 }
