@@ -1,11 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FxProviderId, FxRefreshConfig } from '../config';
 import { DISCARDING_METRICS, type MetricsSink } from '../observability/metric-names';
-import { NO_TRACING, type Tracing } from '../observability/tracing';
-import { type CircuitBreakerSettings, DynamoCircuitBreaker } from '../resilience/circuit-breaker';
+import type { Tracing } from '../observability/tracing';
+import type { CircuitBreakerSettings } from '../resilience/circuit-breaker';
+import { createDynamoResilientCaller, withDefaultOperation } from '../resilience/dynamo-caller';
 import type { ResilienceLogger } from '../resilience/logger';
-import { createResilientCaller, type ResilientCaller } from '../resilience/resilient-call';
-import { DynamoTokenBucket } from '../resilience/token-bucket';
+import type { ResilientCaller } from '../resilience/resilient-call';
 import { createDocumentClient } from '../store/clients';
 import { createFxApiKeyLoader, type FxApiKeyLoader } from './api-key';
 import { FetchFxHttpClient, type FxHttpClient, FxRequestCounter, ResilientFxHttpClient } from './http';
@@ -65,29 +65,18 @@ export function createFxRefreshDependencies(
   const client = createDocumentClient(overrides.dynamodb);
   const now = overrides.now ?? Date.now;
   const metrics = overrides.metrics ?? DISCARDING_METRICS;
-  const resilience = createResilientCaller({
-    breaker: new DynamoCircuitBreaker({
-      client,
-      tableName: config.resilienceTable,
-      now,
-      logger,
-      settings: overrides.breakerSettings,
-      metrics,
-    }),
-    buckets: new DynamoTokenBucket({ client, tableName: config.resilienceTable, now, logger }),
+  const resilience = createDynamoResilientCaller({
+    client,
+    tableName: config.resilienceTable,
     logger,
     now,
     sleep: overrides.sleep,
+    breakerSettings: overrides.breakerSettings,
     metrics,
-    tracing: overrides.tracing ?? NO_TRACING,
+    tracing: overrides.tracing,
   });
   // Every provider request fetches the latest rates, which names the operation of each trace subsegment.
-  const latestRatesCaller: ResilientCaller = {
-    call: (options, operation) => resilience.call({ operation: 'latest', ...options }, operation),
-    get stats() {
-      return resilience.stats;
-    },
-  };
+  const latestRatesCaller = withDefaultOperation(resilience, 'latest');
   const counter = new FxRequestCounter();
   const http: FxHttpClient = new ResilientFxHttpClient({
     inner: new FetchFxHttpClient(config.requestTimeoutMs, overrides.fetch),

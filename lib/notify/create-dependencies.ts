@@ -7,10 +7,10 @@ import type { NotificationSenderConfig } from '../config';
 import type { MetricsSink } from '../observability/metric-names';
 import { NO_TRACING, type Tracing } from '../observability/tracing';
 import { RecordDeferrer } from '../processor/deferral';
-import { type CircuitBreakerSettings, DynamoCircuitBreaker } from '../resilience/circuit-breaker';
+import type { CircuitBreakerSettings } from '../resilience/circuit-breaker';
+import { createDynamoResilientCaller, withDefaultOperation } from '../resilience/dynamo-caller';
 import type { ResilienceLogger } from '../resilience/logger';
-import { createResilientCaller, type ResilientCaller } from '../resilience/resilient-call';
-import { DynamoTokenBucket } from '../resilience/token-bucket';
+import type { ResilientCaller } from '../resilience/resilient-call';
 import { createDocumentClient } from '../store/clients';
 import { IdempotencyStore } from '../store/idempotency-store';
 import type { NotificationProcessorDependencies } from './process-notification';
@@ -59,22 +59,6 @@ export function resilienceLoggerOf(logger: Logger): ResilienceLogger {
 }
 
 /**
- * Returns a view of `caller` whose calls name `operation` unless they name their own, which completes the
- * trace subsegment name `<dependency>.<operation>`. The SNS and Slack senders each call one provider
- * operation, so they get such a view. The SES sender calls two (GetSuppressedDestination and SendEmail)
- * without naming them, so its subsegments are named `ses`, and the traced SES client adds a subsegment with
- * the operation below each.
- */
-function withOperation(caller: ResilientCaller, operation: string): ResilientCaller {
-  return {
-    call: (options, run) => caller.call({ operation, ...options }, run),
-    get stats() {
-      return caller.stats;
-    },
-  };
-}
-
-/**
  * Builds the notification sender's senders, stores and resilience layer from configuration. The SES and
  * SNS clients make one attempt per call (`maxAttempts: 1`), so retries happen only in the resilience layer,
  * within the invocation's budget. Endpoints come from the SDK's `AWS_ENDPOINT_URL_SESV2` and
@@ -94,26 +78,14 @@ export function createNotificationDependencies(
   const now = overrides.now ?? Date.now;
   const resilienceLogger = resilienceLoggerOf(logger);
   const tracing = overrides.tracing ?? NO_TRACING;
-  // One breaker and one set of buckets per instance, so their caches serve every invocation it runs.
-  const resilience = createResilientCaller({
-    breaker: new DynamoCircuitBreaker({
-      client,
-      tableName: config.tables.resilience,
-      now,
-      logger: resilienceLogger,
-      settings: overrides.breakerSettings,
-      metrics,
-    }),
-    buckets: new DynamoTokenBucket({
-      client,
-      tableName: config.tables.resilience,
-      now,
-      logger: resilienceLogger,
-    }),
+  const resilience = createDynamoResilientCaller({
+    client,
+    tableName: config.tables.resilience,
     logger: resilienceLogger,
     now,
     sleep: overrides.sleep,
     random: overrides.random,
+    breakerSettings: overrides.breakerSettings,
     metrics,
     tracing,
   });
@@ -133,17 +105,17 @@ export function createNotificationDependencies(
       push: new SnsPushSender({
         sns,
         channels: new DynamoPushChannels({ client, usersTable: config.tables.users, now }),
-        resilience: withOperation(resilience, 'Publish'),
+        resilience: withDefaultOperation(resilience, 'Publish'),
       }),
       sms: new SnsSmsSender({
         sns,
-        resilience: withOperation(resilience, 'Publish'),
+        resilience: withDefaultOperation(resilience, 'Publish'),
         senderId: config.smsSenderId,
       }),
       slack: new SlackSender({
         client: new SlackWebhookClient({ fetch: overrides.fetch, now }),
         resolveWebhook: createSlackWebhookResolver(config.slackWebhooks, overrides.secretsProvider),
-        resilience: withOperation(resilience, 'incomingWebhook'),
+        resilience: withDefaultOperation(resilience, 'incomingWebhook'),
       }),
     },
     idempotency: new IdempotencyStore({

@@ -9,9 +9,9 @@ import { DynamoFxRateStore } from '../fx/rate-store';
 import { SqsNotificationQueue } from '../notify/preferences/notification-queue';
 import { DISCARDING_METRICS, type MetricsSink } from '../observability/metric-names';
 import { NO_TRACING, type Tracing } from '../observability/tracing';
-import { type CircuitBreakerSettings, DynamoCircuitBreaker } from '../resilience/circuit-breaker';
-import { createResilientCaller, type ResilientCaller } from '../resilience/resilient-call';
-import { DynamoTokenBucket } from '../resilience/token-bucket';
+import type { CircuitBreakerSettings } from '../resilience/circuit-breaker';
+import { createDynamoResilientCaller } from '../resilience/dynamo-caller';
+import type { ResilientCaller } from '../resilience/resilient-call';
 import { createTelegramSecretsLoader, type TelegramSecretsLoader } from '../secrets/telegram-secrets';
 import { createDocumentClient } from '../store/clients';
 import { IdempotencyStore } from '../store/idempotency-store';
@@ -70,25 +70,13 @@ export function createProcessorDependencies(
     warn: (message: string, extra: Record<string, unknown>) => logger.warn(message, extra),
     error: (message: string, extra: Record<string, unknown>) => logger.error(message, extra),
   };
-  // One breaker and one set of buckets per instance, so their caches serve every invocation it runs.
-  const resilience: ResilientCaller = createResilientCaller({
-    breaker: new DynamoCircuitBreaker({
-      client,
-      tableName: config.tables.resilience,
-      now,
-      logger: resilienceLogger,
-      settings: overrides.breakerSettings,
-      metrics,
-    }),
-    buckets: new DynamoTokenBucket({
-      client,
-      tableName: config.tables.resilience,
-      now,
-      logger: resilienceLogger,
-    }),
+  const resilience: ResilientCaller = createDynamoResilientCaller({
+    client,
+    tableName: config.tables.resilience,
     logger: resilienceLogger,
     now,
     sleep: overrides.sleep,
+    breakerSettings: overrides.breakerSettings,
     metrics,
     tracing,
   });

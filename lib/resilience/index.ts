@@ -6,6 +6,11 @@
 export type { BreakerPermit, CircuitBreakerOptions, CircuitBreakerSettings } from './circuit-breaker';
 export { DynamoCircuitBreaker } from './circuit-breaker';
 export {
+  createDynamoResilientCaller,
+  type DynamoResilientCallerOptions,
+  withDefaultOperation,
+} from './dynamo-caller';
+export {
   BreakerStoreUnavailableError,
   CircuitOpenError,
   type CircuitState,
