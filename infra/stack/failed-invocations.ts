@@ -1,9 +1,10 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { queueNotEmptyAlarm } from './queue-alarm';
 
 /** Properties of {@link FailedInvocations}. */
 export interface FailedInvocationsProps {
@@ -54,19 +55,12 @@ export class FailedInvocations extends Construct {
         "through another queue's redrive policy or a function's DeadLetterConfig, and a queue behind it would only move the records once more.",
     });
 
-    this.alarm = new Alarm(this, 'Alarm', {
-      alarmName: `${Stack.of(this).stackName}-failed-invocations`,
-      alarmDescription:
+    this.alarm = queueNotEmptyAlarm(this, 'Alarm', {
+      queue: this.queue,
+      nameSuffix: 'failed-invocations',
+      description:
         'A scheduled run or an SNS event failed for good and its event is in the failed-invocations queue. ' +
         'Read the record to find the function and the error. Runbook: docs/operations.md, "Failed invocations".',
-      metric: this.queue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 

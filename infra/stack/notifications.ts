@@ -1,5 +1,5 @@
 import { ArnFormat, Duration, type RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Policy, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -14,6 +14,7 @@ import {
 } from '../definitions';
 import { ApplicationFunction, type FunctionDefaults } from './application-function';
 import type { EmailSending } from './email-sending';
+import { queueNotEmptyAlarm } from './queue-alarm';
 import type { FinancyTables } from './tables';
 
 /** Tables that the sender uses, with the variable that carries each name and whether it writes to it. */
@@ -94,20 +95,13 @@ export class Notifications extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmName: `${Stack.of(this).stackName}-notification-dead-letter-queue-not-empty`,
-      alarmDescription:
+    this.deadLetterAlarm = queueNotEmptyAlarm(this, 'DeadLetterAlarm', {
+      queue: this.deadLetterQueue,
+      nameSuffix: 'notification-dead-letter-queue-not-empty',
+      description:
         'Notifications failed 5 deliveries and moved to the notification dead-letter queue. Read the ' +
         'notification-sender logs for the cause, fix it, then move the records back. ' +
         'Runbook: docs/operations.md, "Notification dead-letter queue not empty".',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
     // The template contains only `{}`. CloudFormation writes the value when it creates the secret and

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnRoute,
@@ -11,7 +11,7 @@ import {
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { INBOUND_QUEUE, SERVICE_NAMES, WEBHOOK_MAX_BODY_BYTES } from '../definitions';
 import { notifyOnStateChange } from './alarm-topic';
 import { ApplicationFunction, type FunctionDefaults } from './application-function';
+import { queueNotEmptyAlarm } from './queue-alarm';
 
 /** Path of the Telegram webhook route on the HTTP API. */
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
@@ -155,20 +156,13 @@ export class TelegramIngest extends Construct {
       enforceSSL: true,
     });
 
-    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmName: `${Stack.of(this).stackName}-dead-letter-queue-not-empty`,
-      alarmDescription:
+    this.deadLetterAlarm = queueNotEmptyAlarm(this, 'DeadLetterAlarm', {
+      queue: this.deadLetterQueue,
+      nameSuffix: 'dead-letter-queue-not-empty',
+      description:
         'Inbound Telegram updates failed processing and moved to the dead-letter queue. Read the processor ' +
         'logs for the cause, fix it, then move the records back with npm run dlq:redrive. ' +
         'Runbook: docs/operations.md, "Dead-letter queue not empty".',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     notifyOnStateChange(this.deadLetterAlarm, props.alarmTopic);
 
