@@ -50,8 +50,10 @@ async function dispatch(
     languageCode: event.sender.languageCode,
     displayName: event.sender.displayName,
   });
+  // Every later line of this record names the user, so on-call can find a user's messages in the logs.
+  dependencies.logger.appendKeys({ userId: user.userId });
   if (created) {
-    dependencies.logger.info('Created user', { eventKey: event.eventKey, userId: user.userId });
+    dependencies.logger.info('Created user', { eventKey: event.eventKey });
   }
   if (user.status === 'inactive') {
     // Writing to the bot again means the user unblocked it.

@@ -95,6 +95,6 @@ export async function processInboundRecord(
     });
     throw error;
   } finally {
-    logger.removeKeys(Object.keys(ids));
+    logger.removeKeys([...Object.keys(ids), 'userId']);
   }
 }

@@ -48,6 +48,16 @@ describe('observability through the local stack', () => {
       );
     });
 
+    it('names the user on processor lines after the lookup', async () => {
+      const processorLines = linesOf('message-processor');
+      const users = await harness.users();
+      const user = users.find((candidate) => candidate.identities.includes(`telegram:${USER.id}`));
+      const stored = processorLines.find((line) => line.message === 'Stored transaction');
+
+      expect(user).toBeDefined();
+      expect(stored?.userId).toBe(user?.userId);
+    });
+
     it('annotates both traces with it', () => {
       const [webhookHandler] = webhookTracer.root.subsegments;
       const [record] = processorTracer.named(RECORD_SUBSEGMENT);
