@@ -1,10 +1,12 @@
 /**
  * `npm run dlq:redrive -- --dlq URL --queue URL [--dry-run] [--max N]`: moves messages from a dead-letter
  * queue back to its source queue. It talks to AWS with the usual credentials, or to the local emulator
- * when AWS_ENDPOINT_URL_SQS is set (npm start prints both queue URLs and the emulator endpoint).
+ * when AWS_ENDPOINT_URL_SQS is set (npm start prints both queue URLs and the emulator endpoint). An endpoint
+ * on 127.0.0.1 or localhost needs no AWS_REGION or credentials: the script uses the local stack's.
  */
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { sqsClientConfigForEnvironment } from '../infra/local/sqs-client';
 import { redriveDeadLetters } from '../lib/operations/redrive';
 
 const USAGE = `Usage: npm run dlq:redrive -- --dlq DLQ_URL --queue QUEUE_URL [--dry-run] [--max N]
@@ -12,7 +14,8 @@ const USAGE = `Usage: npm run dlq:redrive -- --dlq DLQ_URL --queue QUEUE_URL [--
   --queue URL  queue to move the messages back to (the inbound queue)
   --dry-run    print how many messages would move, and move none
   --max N      move at most N messages (default 1000)
-Set AWS_ENDPOINT_URL_SQS to use the local emulator instead of AWS.`;
+Set AWS_ENDPOINT_URL_SQS to use the local emulator instead of AWS. A local endpoint (127.0.0.1 or
+localhost) needs no AWS_REGION or credentials.`;
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n${USAGE}\n`);
@@ -47,7 +50,7 @@ if (!Number.isInteger(maxMessages) || maxMessages < 1) {
 }
 
 // On the emulator, queue URLs carry a host name that may not resolve, so requests go to the endpoint.
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: process.env.AWS_ENDPOINT_URL_SQS === undefined });
+const sqs = new SQSClient(sqsClientConfigForEnvironment());
 try {
   const result = await redriveDeadLetters({
     sqs,

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { buildApp } from 'fauxqs';
+import { LOCAL_AWS_CREDENTIALS, LOCAL_AWS_REGION } from './local-aws';
 
 /** Endpoints of the running AWS emulators, in the form the SDK's `AWS_ENDPOINT_URL_*` variables take. */
 export interface EmulatorEndpoints {
@@ -24,9 +25,9 @@ export interface Emulators {
 export function pointSdkAtEmulators(endpoints: EmulatorEndpoints): void {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
-  process.env.AWS_REGION ??= 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID = 'local';
-  process.env.AWS_SECRET_ACCESS_KEY = 'local';
+  process.env.AWS_REGION ??= LOCAL_AWS_REGION;
+  process.env.AWS_ACCESS_KEY_ID = LOCAL_AWS_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_AWS_CREDENTIALS.secretAccessKey;
 }
 
 /** Raised when an emulator does not start. */
@@ -64,8 +65,8 @@ function dynamoDbLocalJar(): { jar: string; libraryPath: string } {
 async function waitForDynamoDb(endpoint: string, child: ChildProcess): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    region: LOCAL_AWS_REGION,
+    credentials: LOCAL_AWS_CREDENTIALS,
     maxAttempts: 1,
   });
   const deadline = Date.now() + DYNAMODB_READY_TIMEOUT_MS;

@@ -25,7 +25,9 @@ function keyboardOf(call: RecordedCall): Array<Array<{ text: string; callback_da
 /**
  * Runs a chat in the terminal: each line is sent to the local webhook as a Telegram message from
  * {@link LOCAL_USER}, bot replies print as the fake Bot API receives them, and the buttons of the latest
- * reply are numbered so typing a number presses one. Resolves when the input closes (Ctrl-D or Ctrl-C).
+ * reply are numbered so typing a number presses one. At the end of the input (Ctrl-D, or the end of piped
+ * lines) it waits until every line is posted and the stack has settled, so their replies print, and then
+ * resolves. Ctrl-C resolves at once.
  *
  * `onPrinterReady` receives a function that prints a line above the prompt, for lines that are not bot
  * replies, such as the notifications that reach the fake providers.
@@ -37,9 +39,16 @@ export function runTerminalChat(
 ): Promise<void> {
   const input = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you › ' });
   let buttons: ShownButton[] = [];
+  // Replies that arrive after the input closed print without a prompt, which a closed readline rejects.
+  let inputClosed = false;
+  const reprompt = () => {
+    if (!inputClosed) {
+      input.prompt(true);
+    }
+  };
   onPrinterReady?.((line) => {
     process.stdout.write(`\n${line}\n`);
-    input.prompt(true);
+    reprompt();
   });
 
   const printReply = (call: RecordedCall) => {
@@ -66,7 +75,7 @@ export function runTerminalChat(
       }
     }
     process.stdout.write(`${lines.join('\n')}\n`);
-    input.prompt(true);
+    reprompt();
   };
   fake.on('call', printReply);
 
@@ -99,11 +108,43 @@ export function runTerminalChat(
   });
   input.prompt();
 
+  let interrupted = false;
+
   return new Promise((resolve) => {
-    input.on('SIGINT', () => input.close());
+    input.on('SIGINT', () => {
+      interrupted = true;
+      input.close();
+    });
     input.on('close', () => {
-      fake.off('call', printReply);
-      resolve();
+      inputClosed = true;
+      const finish = () => {
+        fake.off('call', printReply);
+        resolve();
+      };
+      if (interrupted) {
+        finish();
+        return;
+      }
+      void waitForReplies(stack, previous).then(finish);
     });
   });
+}
+
+/**
+ * Waits until the lines read so far are posted and the stack has processed them. A settle timeout is
+ * printed and not raised, so the chat still closes. `lastSend` is the tail of the chain of sends, which
+ * never rejects.
+ * NOTE: it does not wait for the notification queue. The notification feed prints at shutdown only the
+ * notifications that reached the fake providers by then.
+ */
+async function waitForReplies(stack: LocalStack, lastSend: Promise<void>): Promise<void> {
+  process.stdout.write('\n');
+  await lastSend;
+  try {
+    await stack.settle();
+  } catch (error) {
+    process.stdout.write(
+      `error: waiting for the replies failed, so some may be missing: ${(error as Error).message}\n`,
+    );
+  }
 }

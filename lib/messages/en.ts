@@ -11,7 +11,11 @@ import {
   type User,
   type UserNotificationChannel,
 } from '../domain/user';
+import { FxDecimal } from '../fx/decimal';
 import { escapeHtml } from './html';
+
+/** Significant digits of an exchange rate in a reply. The stored rate keeps every digit. */
+const SHOWN_RATE_SIGNIFICANT_DIGITS = 6;
 
 const KIND_LABELS: Record<Transaction['kind'], string> = {
   expense: 'Expense',
@@ -58,11 +62,22 @@ function conversionLine(transaction: Transaction): string | undefined {
     return `💱 Conversion to ${escapeHtml(conversion.homeCurrency)} pending: no exchange rate yet`;
   }
 
-  const rate = `1 ${transaction.currency} = ${conversion.rate} ${conversion.homeCurrency}`;
+  const rate = `1 ${transaction.currency} = ${formatRate(conversion.rate)} ${conversion.homeCurrency}`;
   return (
     `💱 ${escapeHtml(formatMoney(conversion.amountMinor, conversion.homeCurrency))} ` +
     `(${escapeHtml(rate)}, ${escapeHtml(conversion.provider)}, rate of ${escapeHtml(conversion.rateDate)})`
   );
+}
+
+/**
+ * Formats a stored decimal rate for a reply, rounded half to even to {@link SHOWN_RATE_SIGNIFICANT_DIGITS}
+ * significant digits with trailing zeros dropped, in plain notation: `1.0869565217391304348` shows as
+ * `1.08696`.
+ */
+export function formatRate(rate: string): string {
+  return new FxDecimal(rate)
+    .toSignificantDigits(SHOWN_RATE_SIGNIFICANT_DIGITS, FxDecimal.ROUND_HALF_EVEN)
+    .toString();
 }
 
 const CHANNEL_LABELS: Record<UserNotificationChannel, string> = {

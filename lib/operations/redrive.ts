@@ -49,10 +49,17 @@ async function attributesOf(
     return result.Attributes ?? {};
   } catch (error) {
     throw new QueueMismatchError(
-      `Cannot read ${option} ${queueUrl}: ${(error as Error).name}: ${(error as Error).message} ` +
+      `Cannot read ${option} ${queueUrl}: ${(error as Error).name}: ${withFullStop((error as Error).message)} ` +
         'Check the URL and the region or endpoint.',
     );
   }
+}
+
+/** Ends `text` with a full stop unless it already ends a sentence, so a message can follow it. */
+export function withFullStop(text: string): string {
+  const trimmed = text.trimEnd();
+
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /**
