@@ -103,7 +103,8 @@ async function dispatch(
  * event is skipped, and a failed one is released so the SQS retry can process it again.
  *
  * `correlationId` is the webhook's id for the request that delivered the event. Notifications that the
- * event causes carry it on. Without one (an envelope from before correlation ids), the event key serves.
+ * event causes carry it on, with characters other than letters, digits, _ and - replaced by -. Without
+ * one (an envelope from before correlation ids), the event key serves.
  */
 export async function handleEvent(
   event: ChatEvent,
@@ -129,7 +130,9 @@ export async function handleEvent(
   }
 
   try {
-    await dispatch(event, dependencies, fresh, correlationId ?? correlationIdFrom(event.eventKey));
+    // Notifications and SES tags accept only letters, digits, _ and -, and API Gateway request ids can end
+    // in '=', so the id is passed on in that alphabet.
+    await dispatch(event, dependencies, fresh, correlationIdFrom(correlationId ?? event.eventKey));
   } catch (error) {
     await dependencies.idempotency.release(claimKey);
     throw error;
