@@ -1,5 +1,3 @@
-import { FX_PROVIDER_IDS } from '../lib/config';
-
 /**
  * Queue and function settings shared by the CDK stack and the local stack, so both behave alike.
  */
@@ -101,16 +99,17 @@ export interface MonitoredDependency {
 /**
  * Dependencies that get a circuit breaker alarm. Add an entry when code starts calling a new dependency
  * (`whatsapp`, `openai`, `vision`), or a caller when another function calls one. The dependency keys are
- * the ones that lib/ passes to the resilience layer: `fx:<provider id>` in lib/fx/http.ts, and `ses`, `sns`
- * and `slack` in lib/notify/senders. The dashboard's breaker widgets use CloudWatch SEARCH and show every
+ * the ones that lib/ passes to the resilience layer: `telegram` in the processor, and `ses`, `sns` and
+ * `slack` in lib/notify/senders. The dashboard's breaker widgets use CloudWatch SEARCH and show every
  * dependency without this list, but alarms cannot use SEARCH.
+ *
+ * The FX providers (`fx:<provider id>` in lib/fx/http.ts) get no alarm, because it could never fire: the
+ * alarm needs short-circuited calls in 5 consecutive minutes, but fx-refresh runs once an hour with at most
+ * 2 retries, and a breaker stays open for 60 s. The `fx-rates-stale` and `fx-refresh-errors` alarms cover
+ * FX failures instead.
  */
 export const MONITORED_DEPENDENCIES: readonly MonitoredDependency[] = [
   { dependency: 'telegram', callers: [SERVICE_NAMES.messageProcessor] },
-  ...FX_PROVIDER_IDS.map((provider) => ({
-    dependency: `fx:${provider}`,
-    callers: [SERVICE_NAMES.fxRefresh],
-  })),
   { dependency: 'ses', callers: [SERVICE_NAMES.notificationSender] },
   { dependency: 'sns', callers: [SERVICE_NAMES.notificationSender] },
   { dependency: 'slack', callers: [SERVICE_NAMES.notificationSender] },

@@ -1,10 +1,10 @@
 /**
- * Parsers for the `-c key=value` options of the CDK app. The CLI passes every value as a string, and
- * cdk.json or a test may pass numbers, so each parser accepts both and rejects anything else with the
- * option's name and the accepted range.
+ * Parsers for the options of the CDK app, given as `-c key=value` or in a stage settings file
+ * (infra/stages/<stage>.json). The CLI passes every value as a string, and a JSON file or a test may pass
+ * numbers, so each parser accepts both and rejects anything else with the option's name and the accepted range.
  */
 
-/** Raised when a `-c` option has a value that the app cannot use. */
+/** Raised when an option, from `-c` or a stage settings file, has a value that the app cannot use. */
 export class InvalidContextValueError extends Error {
   override readonly name = 'InvalidContextValueError';
 
@@ -15,6 +15,104 @@ export class InvalidContextValueError extends Error {
   ) {
     super(`Context value ${key}=${JSON.stringify(value)} is invalid: expected ${expected}.`);
   }
+}
+
+/** Raised when the app context contains a plain key that is not one of {@link CONTEXT_OPTIONS}. */
+export class UnknownContextKeyError extends Error {
+  override readonly name = 'UnknownContextKeyError';
+
+  constructor(
+    readonly key: string,
+    source: string,
+  ) {
+    const suggestion = CONTEXT_OPTIONS.find((option) => option.toLowerCase() === key.toLowerCase());
+    super(
+      `Unknown context key "${key}" in ${source}.` +
+        (suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`) +
+        ` Known keys: ${CONTEXT_OPTIONS.join(', ')}.`,
+    );
+  }
+}
+
+/** Names of the options that infra/app.ts reads, as `-c name=value` or from a stage settings file. */
+export const CONTEXT_OPTIONS = [
+  'stage',
+  'telegramSecretVersion',
+  'alarmEmail',
+  'defaultCurrency',
+  'defaultTimeZone',
+  'debugSampleRate',
+  'webhookReservedConcurrency',
+  'processorMaxConcurrency',
+  'notificationSenderMaxConcurrency',
+  'emailFromAddress',
+  'emailIdentity',
+  'fxBaseCurrency',
+  'fxCurrencies',
+  'weeklySummarySettingsUrl',
+] as const;
+
+/** A value of {@link CONTEXT_OPTIONS}. */
+export type ContextOption = (typeof CONTEXT_OPTIONS)[number];
+
+/**
+ * Context keys without `:` or `@` that the CDK CLI itself sets: `cli-telemetry` and `notices` from cdk.json,
+ * and `acknowledged-issue-numbers`, which `cdk acknowledge` writes to cdk.context.json.
+ */
+const CDK_CONTEXT_KEYS: ReadonlySet<string> = new Set([
+  'cli-telemetry',
+  'notices',
+  'acknowledged-issue-numbers',
+]);
+
+/**
+ * Checks that every context key is one of {@link CONTEXT_OPTIONS} or belongs to the CDK, so that a misspelled
+ * `-c alarmemail=...` fails instead of being ignored. Keys that contain `:` or `@` (`aws:cdk:...`, feature
+ * flags, cached lookups) belong to the CDK.
+ * @throws UnknownContextKeyError naming the first unknown key.
+ */
+export function assertKnownContextKeys(keys: Iterable<string>, source: string): void {
+  for (const key of keys) {
+    const known = (CONTEXT_OPTIONS as readonly string[]).includes(key);
+    const belongsToCdk = key.includes(':') || key.includes('@') || CDK_CONTEXT_KEYS.has(key);
+    if (!known && !belongsToCdk) {
+      throw new UnknownContextKeyError(key, source);
+    }
+  }
+}
+
+/**
+ * Parses a free-text option such as `defaultTimeZone`.
+ * @returns `undefined` when the option is not set, else the text.
+ * @throws InvalidContextValueError for anything but a string.
+ */
+export function parseText(key: string, value: unknown): string | undefined {
+  if (isUnset(value)) {
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    throw new InvalidContextValueError(key, value, 'a string');
+  }
+
+  return value;
+}
+
+/**
+ * Parses a bare e-mail address such as `alarmEmail`.
+ * @returns `undefined` when the option is not set, else the address.
+ * @throws InvalidContextValueError for anything else.
+ */
+export function parseEmailAddress(key: string, value: unknown): string | undefined {
+  if (isUnset(value)) {
+    return undefined;
+  }
+
+  const address = typeof value === 'string' ? value.trim() : '';
+  if (!EMAIL_ADDRESS.test(address) || address.length > 254) {
+    throw new InvalidContextValueError(key, value, 'an e-mail address such as ops@example.com');
+  }
+
+  return address;
 }
 
 /** Value that turns reserved concurrency off, as in `-c webhookReservedConcurrency=none`. */
@@ -171,8 +269,8 @@ export function parseCurrencyCode(key: string, value: unknown): string | undefin
 }
 
 /**
- * Parses a comma-separated list of ISO 4217 codes such as `fxCurrencies`, in any letter case. Repeated
- * codes are kept once.
+ * Parses a list of ISO 4217 codes such as `fxCurrencies`, in any letter case: comma-separated as `-c` gives
+ * it, or an array of strings as a stage settings file may give it. Repeated codes are kept once.
  * @returns `undefined` when the option is not set, or the codes in capitals.
  * @throws InvalidContextValueError for anything else.
  */
@@ -181,7 +279,8 @@ export function parseCurrencyList(key: string, value: unknown): string[] | undef
     return undefined;
   }
 
-  const codes = typeof value === 'string' ? value.split(',').map((code) => code.trim().toUpperCase()) : [];
+  const items: unknown[] = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : [];
+  const codes = items.map((code) => (typeof code === 'string' ? code.trim().toUpperCase() : ''));
   if (codes.length === 0 || !codes.every((code) => CURRENCY_CODE.test(code))) {
     throw new InvalidContextValueError(key, value, 'comma-separated ISO 4217 codes such as EUR,GBP,BRL');
   }

@@ -2,12 +2,14 @@ import {
   InvalidContextValueError,
   parseCurrencyCode,
   parseCurrencyList,
+  parseEmailAddress,
   parseEmailIdentityMode,
   parseEmailSender,
   parseEventSourceMaxConcurrency,
   parseHttpsUrl,
   parseReservedConcurrency,
   parseSampleRate,
+  parseText,
 } from '../../infra/stack/context-options';
 
 describe('parseSampleRate', () => {
@@ -143,5 +145,39 @@ describe('parseHttpsUrl', () => {
 
   it.each(['http://financy.example.com', 'settings', 7])('rejects %j', (value) => {
     expect(() => parseHttpsUrl('weeklySummarySettingsUrl', value)).toThrow('an https URL');
+  });
+});
+
+describe('parseText', () => {
+  it.each([
+    [undefined, undefined],
+    ['', undefined],
+    ['Europe/Lisbon', 'Europe/Lisbon'],
+  ])('parses %j as %j', (value, expected) => {
+    expect(parseText('defaultTimeZone', value)).toBe(expected);
+  });
+
+  it('rejects a number', () => {
+    expect(() => parseText('defaultTimeZone', 3)).toThrow('expected a string');
+  });
+});
+
+describe('parseEmailAddress', () => {
+  it('parses a bare address', () => {
+    expect(parseEmailAddress('alarmEmail', ' ops@example.com ')).toBe('ops@example.com');
+  });
+
+  it.each(['ops', 'Ops <ops@example.com>', 'ops@example', 42])('rejects %j', (value) => {
+    expect(() => parseEmailAddress('alarmEmail', value)).toThrow(InvalidContextValueError);
+  });
+});
+
+describe('parseCurrencyList arrays', () => {
+  it('parses an array of codes', () => {
+    expect(parseCurrencyList('fxCurrencies', ['eur', 'GBP', 'EUR'])).toEqual(['EUR', 'GBP']);
+  });
+
+  it.each([[[]], [['EUR', 3]]])('rejects %j', (value) => {
+    expect(() => parseCurrencyList('fxCurrencies', value)).toThrow(InvalidContextValueError);
   });
 });

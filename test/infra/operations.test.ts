@@ -176,6 +176,19 @@ describe('OperationsAlarms', () => {
     },
   );
 
+  it('leaves FX providers without a circuit alarm', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as TemplateResource[];
+    const alarmNames = alarms.map((alarm) => JSON.stringify(alarm.Properties?.AlarmName));
+
+    expect(MONITORED_DEPENDENCIES.map((entry) => entry.dependency)).toEqual([
+      'telegram',
+      'ses',
+      'sns',
+      'slack',
+    ]);
+    expect(alarmNames.filter((name) => name.includes('circuit-open-fx'))).toEqual([]);
+  });
+
   it('matches each caller to a function of the stack', () => {
     for (const { callers } of MONITORED_DEPENDENCIES) {
       for (const service of callers) {
