@@ -1,7 +1,19 @@
+/** DynamoCircuitBreaker: a circuit breaker per dependency whose state Lambda instances share in DynamoDB. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DISCARDING_METRICS, METRICS, type MetricsSink } from '../observability/metric-names';
 import { StoreError } from '../store/errors';
 import { type BreakerItem, BreakerTable, type BreakerUpdateOutcome } from './breaker-table';
+import {
+  closedToOpenUpdate,
+  countFailureUpdate,
+  freeTrialSlotUpdate,
+  halfOpenToClosedUpdate,
+  halfOpenToOpenUpdate,
+  newTrialRoundUpdate,
+  openToHalfOpenUpdate,
+  resetFailuresUpdate,
+  takeTrialSlotUpdate,
+} from './breaker-transitions';
 import { BreakerStoreUnavailableError, CircuitOpenError } from './errors';
 import { RESILIENCE_LIMITS, type StoreFailureMode, storeFailureModeOf } from './limits';
 import { type ResilienceLogger, SILENT_LOGGER, ThrottledWarning } from './logger';
@@ -187,51 +199,18 @@ export class DynamoCircuitBreaker {
     let version = item.version;
 
     if (item.state === 'open') {
-      outcome = await this.#table.update(dependency, {
-        set: [
-          '#state = :halfOpen',
-          'trialsInFlight = :one',
-          'trialsDeadlineMs = :deadline',
-          '#version = #version + :one',
-        ],
-        condition: '#state = :open AND #version = :version AND openUntilMs <= :now',
-        values: {
-          ':halfOpen': 'half-open',
-          ':open': 'open',
-          ':one': 1,
-          ':deadline': deadlineMs,
-          ':version': item.version,
-          ':now': nowMs,
-        },
-      });
+      outcome = await this.#table.update(dependency, openToHalfOpenUpdate(item.version, nowMs, deadlineMs));
       version += 1;
       if (outcome.applied) {
         this.#logger.info('Circuit half-open, sending trial calls', { dependency, version });
       }
     } else if (item.trialsInFlight < halfOpenMaxTrials) {
-      outcome = await this.#table.update(dependency, {
-        set: ['trialsInFlight = trialsInFlight + :one', 'trialsDeadlineMs = :deadline'],
-        condition: '#state = :halfOpen AND #version = :version AND trialsInFlight < :maxTrials',
-        values: {
-          ':halfOpen': 'half-open',
-          ':one': 1,
-          ':deadline': deadlineMs,
-          ':version': item.version,
-          ':maxTrials': halfOpenMaxTrials,
-        },
-      });
+      outcome = await this.#table.update(
+        dependency,
+        takeTrialSlotUpdate(item.version, deadlineMs, halfOpenMaxTrials),
+      );
     } else if (nowMs >= item.trialsDeadlineMs) {
-      outcome = await this.#table.update(dependency, {
-        set: ['trialsInFlight = :one', 'trialsDeadlineMs = :deadline', '#version = #version + :one'],
-        condition: '#state = :halfOpen AND #version = :version AND trialsDeadlineMs <= :now',
-        values: {
-          ':halfOpen': 'half-open',
-          ':one': 1,
-          ':deadline': deadlineMs,
-          ':version': item.version,
-          ':now': nowMs,
-        },
-      });
+      outcome = await this.#table.update(dependency, newTrialRoundUpdate(item.version, nowMs, deadlineMs));
       version += 1;
       if (outcome.applied) {
         this.#logger.warn('Circuit trials lost without a report, starting new trials', {
@@ -298,11 +277,7 @@ export class DynamoCircuitBreaker {
       return;
     }
 
-    const outcome = await this.#table.update(dependency, {
-      set: ['consecutiveFailures = :zero'],
-      condition: '#state = :closed AND #version = :version AND consecutiveFailures > :zero',
-      values: { ':closed': 'closed', ':version': version, ':zero': 0 },
-    });
+    const outcome = await this.#table.update(dependency, resetFailuresUpdate(version));
     if (outcome.applied) {
       cached.consecutiveFailures = 0;
     } else {
@@ -311,13 +286,7 @@ export class DynamoCircuitBreaker {
   }
 
   async #closedFailed(dependency: string, version: number): Promise<void> {
-    const counted = await this.#table.update(dependency, {
-      set: ['#state = if_not_exists(#state, :closed)', '#version = if_not_exists(#version, :zero)'],
-      add: 'consecutiveFailures :one',
-      condition: 'attribute_not_exists(#version) OR (#state = :closed AND #version = :version)',
-      values: { ':closed': 'closed', ':version': version, ':zero': 0, ':one': 1 },
-      returnNew: true,
-    });
+    const counted = await this.#table.update(dependency, countFailureUpdate(version));
     if (!counted.applied || counted.item === undefined) {
       // The circuit moved on since this permit was granted, so the failure belongs to an older state.
       this.#cache.delete(dependency);
@@ -331,25 +300,10 @@ export class DynamoCircuitBreaker {
     }
 
     const openUntilMs = this.#now() + this.#settings.openMs;
-    const opened = await this.#table.update(dependency, {
-      set: [
-        '#state = :open',
-        'openUntilMs = :openUntil',
-        'consecutiveFailures = :zero',
-        'trialsInFlight = :zero',
-        '#version = #version + :one',
-      ],
-      condition: '#state = :closed AND #version = :version AND consecutiveFailures >= :threshold',
-      values: {
-        ':open': 'open',
-        ':closed': 'closed',
-        ':openUntil': openUntilMs,
-        ':zero': 0,
-        ':one': 1,
-        ':version': item.version,
-        ':threshold': this.#settings.failureThreshold,
-      },
-    });
+    const opened = await this.#table.update(
+      dependency,
+      closedToOpenUpdate(item.version, openUntilMs, this.#settings.failureThreshold),
+    );
     if (opened.applied) {
       this.#cache.set(dependency, { state: 'open', version: item.version + 1, openUntilMs });
       this.#logger.warn('Circuit opened after consecutive failures', {
@@ -364,16 +318,7 @@ export class DynamoCircuitBreaker {
   }
 
   async #trialSucceeded(dependency: string, version: number): Promise<void> {
-    const outcome = await this.#table.update(dependency, {
-      set: [
-        '#state = :closed',
-        'consecutiveFailures = :zero',
-        'trialsInFlight = :zero',
-        '#version = #version + :one',
-      ],
-      condition: '#state = :halfOpen AND #version = :version',
-      values: { ':closed': 'closed', ':halfOpen': 'half-open', ':version': version, ':zero': 0, ':one': 1 },
-    });
+    const outcome = await this.#table.update(dependency, halfOpenToClosedUpdate(version));
     if (outcome.applied) {
       this.#cache.delete(dependency);
       this.#logger.info('Circuit closed after a successful trial', { dependency });
@@ -383,23 +328,7 @@ export class DynamoCircuitBreaker {
 
   async #trialFailed(dependency: string, version: number): Promise<void> {
     const openUntilMs = this.#now() + this.#settings.openMs;
-    const outcome = await this.#table.update(dependency, {
-      set: [
-        '#state = :open',
-        'openUntilMs = :openUntil',
-        'trialsInFlight = :zero',
-        '#version = #version + :one',
-      ],
-      condition: '#state = :halfOpen AND #version = :version',
-      values: {
-        ':open': 'open',
-        ':halfOpen': 'half-open',
-        ':openUntil': openUntilMs,
-        ':version': version,
-        ':zero': 0,
-        ':one': 1,
-      },
-    });
+    const outcome = await this.#table.update(dependency, halfOpenToOpenUpdate(version, openUntilMs));
     if (outcome.applied) {
       this.#cache.set(dependency, { state: 'open', version: version + 1, openUntilMs });
       this.#logger.warn('Circuit reopened after a failed trial', {
@@ -411,11 +340,7 @@ export class DynamoCircuitBreaker {
   }
 
   async #trialReleased(dependency: string, version: number): Promise<void> {
-    await this.#table.update(dependency, {
-      add: 'trialsInFlight :minusOne',
-      condition: '#state = :halfOpen AND #version = :version AND trialsInFlight > :zero',
-      values: { ':halfOpen': 'half-open', ':version': version, ':zero': 0, ':minusOne': -1 },
-    });
+    await this.#table.update(dependency, freeTrialSlotUpdate(version));
   }
 
   #cacheClosed(dependency: string, item: BreakerItem): void {

@@ -1,3 +1,4 @@
+/** Typed Telegram Bot API client: method calls, message sending and editing, and file downloads. */
 import type { File, Message, Update, UserFromGetMe } from '@grammyjs/types';
 import type {
   CallOptions,
@@ -22,6 +23,7 @@ import {
   TelegramFileTooLargeError,
   TelegramRateLimitError,
 } from './errors';
+import { readJson, readLimited } from './response-body';
 import { assertReplyMarkupData, MAX_MESSAGE_LENGTH, splitMessage } from './text';
 
 export type * from './api-types';
@@ -205,7 +207,7 @@ export class TelegramApiClient {
     );
 
     if (!response.ok) {
-      const body = await this.readJson('downloadFile', response, timeoutMs);
+      const body = await readJson('downloadFile', response, timeoutMs, this.token);
       throw errorFromResponse('downloadFile', response.status, body, undefined);
     }
 
@@ -215,7 +217,7 @@ export class TelegramApiClient {
       throw new TelegramFileTooLargeError(filePath, declaredLength);
     }
 
-    return this.readLimited('downloadFile', filePath, response, timeoutMs);
+    return readLimited('downloadFile', filePath, response, timeoutMs, this.token);
   }
 
   /** Long-polls for updates. The HTTP timeout grows by `params.timeout` seconds. */
@@ -315,7 +317,7 @@ export class TelegramApiClient {
     timeoutMs: number,
   ): Promise<TelegramResult<M>> {
     const response = await this.send(method, `bot${this.token}/${method}`, params, timeoutMs);
-    const body = await this.readJson(method, response, timeoutMs);
+    const body = await readJson(method, response, timeoutMs, this.token);
 
     if (response.ok && isApiSuccess(body)) {
       return body.result as TelegramResult<M>;
@@ -340,44 +342,6 @@ export class TelegramApiClient {
     } catch (error) {
       throw networkErrorFrom(method, error, timeoutMs, this.token);
     }
-  }
-
-  private async readJson(method: string, response: Response, timeoutMs: number): Promise<unknown> {
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw networkErrorFrom(method, error, timeoutMs, this.token);
-    }
-
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private async readLimited(method: string, filePath: string, response: Response, timeoutMs: number) {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-
-    try {
-      for await (const chunk of response.body ?? []) {
-        total += chunk.byteLength;
-        // Throwing inside for await cancels the stream, so the rest is never read.
-        if (total > MAX_DOWNLOAD_BYTES) {
-          throw new TelegramFileTooLargeError(filePath, total);
-        }
-
-        chunks.push(chunk);
-      }
-    } catch (error) {
-      throw error instanceof TelegramApiError
-        ? error
-        : networkErrorFrom(method, error, timeoutMs, this.token);
-    }
-
-    return Buffer.concat(chunks);
   }
 
   private remaining(deadline: number): number {
