@@ -103,7 +103,7 @@ export interface MonitoredDependency {
  * `slack` in lib/notify/senders. The dashboard's breaker widgets use CloudWatch SEARCH and show every
  * dependency without this list, but alarms cannot use SEARCH.
  *
- * The FX providers (`fx:<provider id>` in lib/fx/http.ts) get no alarm, because it could never fire: the
+ * The FX providers (`fx:<provider id>` in lib/fx/http.ts) get no alarm, because it could never fire. The
  * alarm needs short-circuited calls in 5 consecutive minutes, but fx-refresh runs once an hour with at most
  * 2 retries, and a breaker stays open for 60 s. The `fx-rates-stale` and `fx-refresh-errors` alarms cover
  * FX failures instead.

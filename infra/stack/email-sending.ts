@@ -47,9 +47,9 @@ export interface EmailSendingProps {
  * `SesFeedbackTopic` that it publishes bounces, complaints and deliveries to, and the sender's identity.
  *
  * The topic is encrypted with a customer managed key. Its policy lets ses.amazonaws.com generate and decrypt
- * data keys when the encryption context names this topic, because SES can publish to an encrypted topic only
- * when the key policy allows it (the SES Developer Guide states this for the topics of receipt rules), and the
- * policy of the AWS managed key alias/aws/sns cannot be changed.
+ * data keys when the encryption context names this topic. SES can publish to an encrypted topic only when the
+ * key policy allows it (the SES Developer Guide states this for the topics of receipt rules), and the policy
+ * of the AWS managed key alias/aws/sns cannot be changed.
  * NOTE: the condition on `kms:EncryptionContext:aws:sns:topicArn` follows AWS's key policy examples for
  * services that publish to encrypted topics. It is not tested against a deployed account; if feedback stops
  * arriving, check SES's event destination errors first.

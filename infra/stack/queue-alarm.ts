@@ -9,7 +9,7 @@ export interface QueueNotEmptyAlarmProps {
   readonly queue: IQueue;
   /** Suffix of the alarm name, after the stack name. */
   readonly nameSuffix: string;
-  /** What a message in the queue means and what to do, with the runbook section. */
+  /** Alarm description: the meaning of a message in the queue, the action to take and the runbook section. */
   readonly description: string;
 }
 

@@ -70,7 +70,7 @@ export class WeeklySummary extends Construct {
       description: "Queues each opted-in user's summary of the previous week",
       memorySize: 512,
       // Lambda's maximum. The function stops queuing before its time runs out, and its claims last 15 minutes,
-      // so a claim outlives the run that holds it.
+      // so a claim outlives the run that took it.
       timeout: Duration.minutes(15),
       environment,
     });

@@ -1,7 +1,7 @@
 /**
  * Validation rules shared by every provider. A response counts as a success only when it declares success
  * and contains a non-empty rates object quoted against the requested base. For providers whose documented
- * success body has no status field, the absence of every error marker stands in for the declaration.
+ * success body has no status field, the absence of every error marker counts as the declaration.
  * Each requested rate must be present, finite and above 0. The others are reported per currency, so they
  * can come from another provider.
  */

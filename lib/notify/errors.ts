@@ -36,7 +36,7 @@ export class NotificationRejectedError extends Error {
   }
 }
 
-/** Another invocation holds the claim of the same idempotency key; the record is retried later. */
+/** Raised when another invocation has claimed the same idempotency key. The record is retried later. */
 export class NotificationInProgressError extends Error {
   override readonly name = 'NotificationInProgressError';
 

@@ -45,7 +45,7 @@ export const NOTIFICATION_SUBSEGMENT = '### processNotificationRecord';
 export type NotificationRecordResult = SendOutcome | { status: 'duplicate' };
 
 /**
- * Sends the notification in one SQS record, once per idempotency key. A thrown error fails only this record:
+ * Sends the notification in one SQS record, once per idempotency key. A thrown error fails only this record.
  * SQS delivers it again after the visibility timeout (or after a deferral's delay), and the
  * queue's redrive policy moves it to the dead-letter queue after its maximum receive count.
  *

@@ -31,8 +31,8 @@ const TRANSACTION_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 /**
  * Encodes an action as button data. Every form stays well under Telegram's 64-byte `callback_data` limit:
- * the longest is `cat:transport:` plus a transaction id of at most 40 characters. Notification settings
- * take at most 14 bytes (`ntf:weekly:off`).
+ * the longest is `cat:transport:` plus a transaction id of up to 40 characters. The longest notification
+ * setting is 14 bytes (`ntf:weekly:off`).
  */
 export function encodeAction(action: Action): string {
   switch (action.type) {

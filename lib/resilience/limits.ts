@@ -140,7 +140,7 @@ export const RESILIENCE_LIMITS = {
     'sns:sms': rate(20, 1),
     /**
      * Slack incoming webhooks: 1 message per second per webhook. Slack tolerates short bursts but does not
-     * promise to deliver them, so the bucket holds 1. Scope it by the webhook's configured name, never by
+     * promise to deliver them, so the bucket's capacity is 1. Scope it by the webhook's configured name, never by
      * its URL, because the URL is a secret.
      */
     'slack:webhook': rate(1, 1),

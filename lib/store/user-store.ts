@@ -259,7 +259,7 @@ export class UserStore {
   }
 
   /**
-   * Stores `preferences` (which hold the confirmed address) and removes confirmation `requestId` in one
+   * Stores `preferences` (which contain the confirmed address) and removes confirmation `requestId` in one
    * conditional write, so a code confirms at most once. Returns `undefined` when the confirmation is no
    * longer pending, has expired at `nowMs`, or has `maxFailedAttempts` wrong codes.
    */

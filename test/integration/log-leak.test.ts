@@ -157,7 +157,7 @@ const observations: Observations = {
   secretReads: {},
 };
 
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) {
+async function waitFor(condition: () => boolean | Promise<boolean>, description: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await condition()) {
@@ -165,11 +165,11 @@ async function waitFor(condition: () => boolean | Promise<boolean>, what: string
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}.`);
 }
 
 /** Waits until a standard queue has no visible or in-flight message in two checks in a row. */
-async function waitForEmptyQueue(sqs: SQSClient, queueUrl: string, what: string): Promise<void> {
+async function waitForEmptyQueue(sqs: SQSClient, queueUrl: string, description: string): Promise<void> {
   let quietChecks = 0;
   await waitFor(
     async () => {
@@ -185,7 +185,7 @@ async function waitForEmptyQueue(sqs: SQSClient, queueUrl: string, what: string)
       quietChecks = pending === 0 ? quietChecks + 1 : 0;
       return quietChecks >= 2;
     },
-    what,
+    description,
     60_000,
   );
 }

@@ -16,7 +16,7 @@ export const FAKE_FX_PROVIDERS: readonly FakeFxProvider[] = [
  *   `unsupported-code`, ExchangeRate-API's envelope for the others);
  * - `missing-access-key`: the apilayer-style body of an API that began to require a key;
  * - `html-503`: HTTP 503 with an HTML page; `html-200`: HTTP 200 with an HTML page;
- * - `timeout`: the request is accepted and never answered;
+ * - `timeout`: the request is accepted and gets no response;
  * - `empty-rates`: a success shape with an empty rates object;
  * - `currency-missing`: healthy without ARS; `currency-null`: healthy with PKR null;
  * - `base-swapped`: a success shape quoted against EUR whatever base was requested.

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A fake of the Amazon SNS query API on 127.0.0.1 for Publish to a platform endpoint (`TargetArn`) and to a
  * phone number (`PhoneNumber`), which fauxqs does not implement (its Publish requires a TopicArn). It
- * responds in the XML that the AWS SDK reads, with SNS's documented errors: EndpointDisabled (400) for a
+ * responds in the XML that the AWS SDK reads. It returns SNS's documented errors: EndpointDisabled (400) for a
  * disabled endpoint, NotFound (404) for an unknown one, InvalidParameter (400) for a number that is not
  * E.164, and injected Throttled (429) or InternalError (500).
  */
