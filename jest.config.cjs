@@ -19,7 +19,7 @@ module.exports = {
   moduleNameMapper: {
     '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|country-to-currency)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.cjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.cjs',
   testTimeout: 30000,

@@ -3,6 +3,12 @@
  * never handles Bot API or Graph API types.
  */
 
+/**
+ * Id of a message in its chat: an integer on Telegram, a `wamid.…` string on WhatsApp. The core stores and
+ * passes it on without reading it.
+ */
+export type MessageId = number | string;
+
 /** A button that sends `action` back to the bot when pressed. */
 export interface ActionButton {
   label: string;
@@ -18,12 +24,12 @@ export interface OutgoingMessage {
 }
 
 /** A message the bot sent earlier, addressed for editing. */
-export type MessageTarget = { chatId: string; messageId: number } | { inlineMessageId: string };
+export type MessageTarget = { chatId: string; messageId: MessageId } | { inlineMessageId: string };
 
 /** Outcome of sending a message. */
 export interface SentMessage {
   /** Id of the message that carries the buttons, so a later press can edit it in place. */
-  messageId: number;
+  messageId: MessageId;
 }
 
 /** Sending side of a chat channel. */
@@ -32,6 +38,12 @@ export interface ChatChannel {
   edit(target: MessageTarget, message: OutgoingMessage): Promise<void>;
   /** Confirms a button press to the client, with an optional short notice. */
   acknowledge(actionId: string, notice?: string): Promise<void>;
+  /**
+   * Records that the user wrote to the bot at `at`, before any reply to that message. A channel that limits
+   * when free-form replies may be sent (WhatsApp's 24-hour customer-service window) uses it to choose
+   * between a free-form and a template message.
+   */
+  userActive?(chatId: string, at: Date): Promise<void>;
 }
 
 /** Raised by a channel when the user blocked the bot; the user is marked inactive and nothing is retried. */

@@ -10,6 +10,7 @@ import {
   timeZone,
   url,
 } from './environment';
+import { loadProcessorWhatsAppConfig, type ProcessorWhatsAppConfig } from './whatsapp';
 
 /**
  * Source of the Telegram bot token and webhook secret: a Secrets Manager secret on AWS
@@ -99,6 +100,8 @@ export interface ProcessorConfig {
    * it, /settings replies that e-mail is not available.
    */
   notificationQueueUrl?: string;
+  /** WhatsApp settings, absent when WhatsApp is not configured: the processor then serves Telegram only. */
+  whatsapp?: ProcessorWhatsAppConfig;
 }
 
 /** Location of the exchange rates that the processor reads. Only the fx-refresh function writes them. */
@@ -129,5 +132,6 @@ export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
     defaultTimeZone: timeZone(env, 'DEFAULT_TIME_ZONE', 'UTC'),
     fxRates: processorFxRates(env),
     notificationQueueUrl: optionalUrl(env, 'NOTIFICATION_QUEUE_URL'),
+    whatsapp: loadProcessorWhatsAppConfig(env),
   };
 }

@@ -8,3 +8,4 @@ export * from './chat-functions';
 export { ConfigError } from './environment';
 export * from './fx';
 export * from './notifications';
+export * from './whatsapp';

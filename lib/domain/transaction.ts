@@ -1,3 +1,4 @@
+import type { MessageId } from '../channels/channel';
 import type { Category } from './categories';
 import type { Channel } from './user';
 
@@ -15,7 +16,7 @@ export type TransactionStatus = 'saved' | 'pending' | 'confirmed';
 export interface TransactionSource {
   channel: Channel;
   chatId: string;
-  messageId: number;
+  messageId: MessageId;
 }
 
 /** A recorded transaction. Amounts are integer minor units of `currency` (1250 = 12.50 EUR, 1200 = 1200 JPY). */

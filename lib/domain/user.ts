@@ -1,5 +1,5 @@
 /** A chat channel the bot is reachable on. */
-export type Channel = 'telegram';
+export type Channel = 'telegram' | 'whatsapp';
 
 /** Input the bot expects next from the user after a button press, such as a corrected amount. */
 export interface PendingAction {

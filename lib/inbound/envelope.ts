@@ -1,11 +1,9 @@
 import type { Update } from '@grammyjs/types';
+import type { WhatsAppContact, WhatsAppMessage, WhatsAppStatus } from '../channels/whatsapp/payload';
 
-/** The SQS message body the webhook functions write and the processor reads. */
-export interface InboundEnvelope {
+/** Fields of every envelope. */
+interface EnvelopeBase {
   version: 1;
-  channel: 'telegram';
-  /** Telegram's `update_id`, also the FIFO deduplication id and the idempotency key. */
-  updateId: number;
   /** When the webhook accepted the update, epoch milliseconds. */
   receivedAtEpochMs: number;
   /**
@@ -14,7 +12,43 @@ export interface InboundEnvelope {
    * written before it existed.
    */
   correlationId?: string;
+}
+
+/** A Telegram update as the Telegram webhook function queued it. */
+export interface TelegramEnvelope extends EnvelopeBase {
+  channel: 'telegram';
+  /** Telegram's `update_id`, also the FIFO deduplication id and the idempotency key. */
+  updateId: number;
   update: Update;
+}
+
+/**
+ * One item of a WhatsApp webhook POST: a message with its sender's contact, or a status of a message the
+ * bot sent. A POST with several entries, changes, messages and statuses becomes one envelope per item.
+ */
+export type WhatsAppEnvelopeItem =
+  | { kind: 'message'; message: WhatsAppMessage; contact?: WhatsAppContact }
+  | { kind: 'status'; status: WhatsAppStatus };
+
+/** A WhatsApp message or status as the WhatsApp webhook function queued it. */
+export interface WhatsAppEnvelope extends EnvelopeBase {
+  channel: 'whatsapp';
+  /**
+   * The message id (`wamid.…`) for a message, `status:<wamid>:<status>` for a status: the FIFO
+   * deduplication id and the idempotency key.
+   */
+  eventId: string;
+  /** The business phone number that received the message or sent the message of the status. */
+  phoneNumberId: string;
+  item: WhatsAppEnvelopeItem;
+}
+
+/** The SQS message body the webhook functions write and the processor reads. */
+export type InboundEnvelope = TelegramEnvelope | WhatsAppEnvelope;
+
+/** The id that names an envelope's update in logs and traces: Telegram's update id or WhatsApp's event id. */
+export function envelopeId(envelope: InboundEnvelope): number | string {
+  return envelope.channel === 'telegram' ? envelope.updateId : envelope.eventId;
 }
 
 /**
@@ -44,24 +78,60 @@ export function parseEnvelope(body: string): InboundEnvelope {
     throw new InvalidEnvelopeError(`SQS record body is not JSON (${body.length} characters).`);
   }
 
-  const envelope = value as Partial<InboundEnvelope>;
-  if (
-    envelope?.version !== 1 ||
-    envelope.channel !== 'telegram' ||
-    !Number.isSafeInteger(envelope.updateId)
-  ) {
-    throw new InvalidEnvelopeError(
-      'SQS record body is not a version 1 Telegram envelope with an integer updateId.',
-    );
+  const envelope = value as Record<string, unknown> | null;
+  if (typeof envelope !== 'object' || envelope === null || envelope.version !== 1) {
+    throw new InvalidEnvelopeError('SQS record body is not a version 1 envelope.');
   }
-  if (typeof envelope.update !== 'object' || envelope.update === null) {
-    throw new InvalidEnvelopeError(`Envelope of update ${envelope.updateId} has no update object.`);
+  const id = envelope.channel === 'telegram' ? checkTelegram(envelope) : checkWhatsApp(envelope);
+  if (typeof envelope.receivedAtEpochMs !== 'number') {
+    throw new InvalidEnvelopeError(`Envelope of update ${id} has no numeric receivedAtEpochMs.`);
   }
   if (envelope.correlationId !== undefined && typeof envelope.correlationId !== 'string') {
     throw new InvalidEnvelopeError(
-      `Envelope of update ${envelope.updateId} has a correlationId of type ${typeof envelope.correlationId}; expected a string.`,
+      `Envelope of update ${id} has a correlationId of type ${typeof envelope.correlationId}; expected a string.`,
     );
   }
 
-  return envelope as InboundEnvelope;
+  return envelope as unknown as InboundEnvelope;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkTelegram(envelope: Record<string, unknown>): number {
+  if (!Number.isSafeInteger(envelope.updateId)) {
+    throw new InvalidEnvelopeError('Telegram envelope has no integer updateId.');
+  }
+  if (!isObject(envelope.update)) {
+    throw new InvalidEnvelopeError(`Envelope of update ${envelope.updateId} has no update object.`);
+  }
+
+  return envelope.updateId as number;
+}
+
+function checkWhatsApp(envelope: Record<string, unknown>): string {
+  if (envelope.channel !== 'whatsapp') {
+    throw new InvalidEnvelopeError(
+      `SQS record body has channel ${JSON.stringify(envelope.channel)}; expected "telegram" or "whatsapp".`,
+    );
+  }
+  const { eventId, phoneNumberId, item } = envelope;
+  if (typeof eventId !== 'string' || eventId === '') {
+    throw new InvalidEnvelopeError('WhatsApp envelope has no eventId string.');
+  }
+  if (typeof phoneNumberId !== 'string' || phoneNumberId === '') {
+    throw new InvalidEnvelopeError(`Envelope of update ${eventId} has no phoneNumberId string.`);
+  }
+  const valid =
+    isObject(item) &&
+    ((item.kind === 'message' && isObject(item.message) && typeof item.message.id === 'string') ||
+      (item.kind === 'status' && isObject(item.status) && typeof item.status.id === 'string'));
+  if (!valid) {
+    throw new InvalidEnvelopeError(
+      `Envelope of update ${eventId} has no item of kind "message" or "status" with an id.`,
+    );
+  }
+
+  return eventId;
 }

@@ -1,4 +1,4 @@
-import type { MessageTarget } from '../channels/channel';
+import type { MessageId, MessageTarget } from '../channels/channel';
 import type { Channel } from '../domain/user';
 
 /** The person behind an event. */
@@ -8,6 +8,11 @@ export interface Sender {
   externalId: string;
   languageCode?: string;
   displayName?: string;
+  /**
+   * ISO 3166-1 alpha-2 country the channel can tell (WhatsApp, from the phone number), which sets a new
+   * user's home currency.
+   */
+  country?: string;
 }
 
 /** Fields shared by every event. */
@@ -21,7 +26,7 @@ interface EventBase {
 /** A text message (or a media caption) that may describe a transaction. */
 export interface TextEvent extends EventBase {
   type: 'text';
-  messageId: number;
+  messageId: MessageId;
   text: string;
   /** When the message was sent, or when the forwarded original was sent. */
   sentAt: Date;
@@ -31,7 +36,7 @@ export interface TextEvent extends EventBase {
 /** A slash command such as `/add 12 lunch`. */
 export interface CommandEvent extends EventBase {
   type: 'command';
-  messageId: number;
+  messageId: MessageId;
   /** Lower-case command name without the slash or bot username. */
   command: string;
   args: string;
@@ -41,7 +46,7 @@ export interface CommandEvent extends EventBase {
 /** A message the user edited after sending. */
 export interface EditedTextEvent extends EventBase {
   type: 'edited-text';
-  messageId: number;
+  messageId: MessageId;
   text: string;
   sentAt: Date;
 }
@@ -55,11 +60,39 @@ export interface ActionEvent extends EventBase {
   target: MessageTarget;
 }
 
+/** Where a channel can fetch a file the user sent: a Telegram file id or a WhatsApp media id. */
+export interface MediaReference {
+  id: string;
+  mimeType?: string;
+  /** Size in bytes when the channel announces it (Telegram does; WhatsApp only on download). */
+  sizeBytes?: number;
+  fileName?: string;
+}
+
 /** A file the bot cannot read yet: voice, audio, video note, photo or document. */
 export interface MediaEvent extends EventBase {
   type: 'media';
-  messageId: number;
+  messageId: MessageId;
   mediaKind: 'voice' | 'audio' | 'video-note' | 'photo' | 'document' | 'other';
+  /** The file, when the message has one the channel can download. */
+  media?: MediaReference;
+  /** Caption sent with the file. */
+  caption?: string;
+}
+
+/** Delivery state of a message the bot sent, as the channel reports it. */
+export interface DeliveryStatusEvent {
+  type: 'delivery-status';
+  eventKey: string;
+  channel: Channel;
+  /** Id of the bot's message. */
+  messageId: string;
+  /** Channel user id of the recipient, when the channel names it. */
+  recipientId?: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  at: Date;
+  /** Channel error codes and titles of a failed delivery. */
+  errors: { code: number; title: string }[];
 }
 
 /** The user blocked or unblocked the bot. */
@@ -83,4 +116,5 @@ export type ChatEvent =
   | ActionEvent
   | MediaEvent
   | MembershipEvent
+  | DeliveryStatusEvent
   | IgnoredEvent;

@@ -8,7 +8,20 @@ import type { Tracing } from '../observability/tracing';
 import type { IdempotencyStore } from '../store/idempotency-store';
 import type { TransactionStore } from '../store/transaction-store';
 import type { UserStore } from '../store/user-store';
+import type { DeliveryStatusEvent } from './chat-event';
 import type { RecordDeferrer } from './deferral';
+
+/**
+ * Outcome of recording a delivery status: `updated`, `unchanged` (the message already had that state or a
+ * later one, since statuses can arrive out of order) or `unknown` (not a message the bot sent, or one
+ * whose record expired).
+ */
+export type DeliveryRecordOutcome = 'updated' | 'unchanged' | 'unknown';
+
+/** Records the delivery state of the bot's messages. */
+export interface DeliveryTracker {
+  record(event: DeliveryStatusEvent): Promise<DeliveryRecordOutcome>;
+}
 
 /** Everything the processor core uses, injected so tests and the local stack can supply their own. */
 export interface ProcessorDependencies {
@@ -31,6 +44,11 @@ export interface ProcessorDependencies {
   deferrer?: RecordDeferrer;
   /** The notification queue for e-mail confirmation codes, absent where e-mail is not available. */
   notificationQueue?: NotificationQueue;
+  /**
+   * Keeps the delivery state of the bot's messages from the channels' status reports. Absent when no
+   * channel reports delivery (Telegram does not); statuses are then only logged.
+   */
+  deliveries?: DeliveryTracker;
   /** Clock in epoch milliseconds. */
   now(): number;
 }

@@ -1,7 +1,7 @@
 import { RecipientBlockedError } from '../channels/channel';
 import { en } from '../messages/en';
 import { correlationIdFrom } from '../notify/preferences/destinations';
-import type { ChatEvent } from './chat-event';
+import type { ChatEvent, DeliveryStatusEvent } from './chat-event';
 import type { ProcessorDependencies } from './dependencies';
 import { handleAction } from './handlers/action';
 import { handleCommand } from './handlers/command';
@@ -24,6 +24,24 @@ export class EventInProgressError extends Error {
  */
 const CLAIM_LEASE_SECONDS = 90;
 
+async function recordDeliveryStatus(
+  event: DeliveryStatusEvent,
+  dependencies: ProcessorDependencies,
+): Promise<void> {
+  const outcome = (await dependencies.deliveries?.record(event)) ?? 'not-tracked';
+  const details = {
+    eventKey: event.eventKey,
+    status: event.status,
+    outcome,
+    errorCodes: event.errors.map((error) => error.code),
+  };
+  if (event.status === 'failed') {
+    dependencies.logger.warn('Outbound message was not delivered', details);
+  } else {
+    dependencies.logger.info('Recorded delivery status', details);
+  }
+}
+
 async function dispatch(
   event: Exclude<ChatEvent, { type: 'ignored' }>,
   dependencies: ProcessorDependencies,
@@ -44,11 +62,16 @@ async function dispatch(
     });
     return;
   }
+  if (event.type === 'delivery-status') {
+    await recordDeliveryStatus(event, dependencies);
+    return;
+  }
 
   const { user, created } = await dependencies.users.findOrCreate({
     identity: `${event.sender.channel}:${event.sender.externalId}`,
     languageCode: event.sender.languageCode,
     displayName: event.sender.displayName,
+    country: event.sender.country,
   });
   // Every later line of this record names the user, so on-call can find a user's messages in the logs.
   dependencies.logger.appendKeys({ userId: user.userId });
@@ -61,6 +84,8 @@ async function dispatch(
   }
 
   const channel = await dependencies.channel(event.sender.channel);
+  // Before any reply: a channel with a reply window (WhatsApp) reopens it from this message's time.
+  await channel.userActive?.(event.chatId, 'sentAt' in event ? event.sentAt : new Date(dependencies.now()));
   const context: HandlerContext = {
     dependencies,
     user,

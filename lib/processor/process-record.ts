@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { normalizeTelegramUpdate } from '../channels/telegram/normalize';
-import { type InboundEnvelope, parseEnvelope } from '../inbound/envelope';
+import { envelopeId, type InboundEnvelope, parseEnvelope } from '../inbound/envelope';
+import { normalizeEnvelope } from '../inbound/normalize';
 import { METRICS } from '../observability/metric-names';
 import { requestedDelayMs } from './deferral';
 import type { ProcessorDependencies } from './dependencies';
@@ -70,7 +70,7 @@ export async function processInboundRecord(
   }
 
   const ids = {
-    updateId: envelope.updateId,
+    updateId: envelopeId(envelope),
     channel: envelope.channel,
     correlationId: envelope.correlationId,
   };
@@ -78,7 +78,7 @@ export async function processInboundRecord(
   try {
     await dependencies.tracing.inSubsegment(
       RECORD_SUBSEGMENT,
-      () => handleEvent(normalizeTelegramUpdate(envelope.update), dependencies, envelope.correlationId),
+      () => handleEvent(normalizeEnvelope(envelope), dependencies, envelope.correlationId),
       { annotations: ids },
     );
     recordFinished(envelope, dependencies);

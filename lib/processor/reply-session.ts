@@ -30,8 +30,8 @@ export class ReplySession {
     this.#sendCount += 1;
     if (!this.fresh) {
       const earlier = await this.idempotency.getMarker(marker);
-      if (earlier !== undefined) {
-        return { messageId: Number(earlier.messageId) };
+      if (typeof earlier?.messageId === 'number' || typeof earlier?.messageId === 'string') {
+        return { messageId: earlier.messageId };
       }
     }
 

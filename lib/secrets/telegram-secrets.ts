@@ -1,5 +1,6 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { TelegramSecretSource } from '../config';
+import { parseSecretObject } from './secret-json';
 
 /** The Telegram bot token and the webhook secret token. */
 export interface TelegramSecrets {
@@ -37,7 +38,10 @@ export function createTelegramSecretsLoader(
 
   return async () => {
     const raw = await provider.get(source.secretId, { maxAge: source.maxAgeSeconds });
-    const value = parseSecret(source.secretId, raw);
+    const value = parseSecretObject(
+      raw,
+      (problem) => new TelegramSecretFormatError(source.secretId, problem),
+    );
     for (const field of ['botToken', 'webhookSecret']) {
       if (typeof value[field] !== 'string' || value[field] === '') {
         throw new TelegramSecretFormatError(source.secretId, `${field} is missing`);
@@ -46,26 +50,4 @@ export function createTelegramSecretsLoader(
 
     return { botToken: value.botToken as string, webhookSecret: value.webhookSecret as string };
   };
-}
-
-/**
- * Parses the secret string without Powertools' JSON transform, whose error would quote the text: a bot
- * token stored as plain text would then reach the logs.
- */
-function parseSecret(secretId: string, raw: unknown): Record<string, unknown> {
-  if (typeof raw !== 'string') {
-    throw new TelegramSecretFormatError(secretId, 'it has no string value');
-  }
-
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    throw new TelegramSecretFormatError(secretId, `its value of ${raw.length} characters is not JSON`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TelegramSecretFormatError(secretId, 'its value is not a JSON object');
-  }
-
-  return value as Record<string, unknown>;
 }

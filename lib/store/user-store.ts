@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { currencyOfCountry } from '../domain/country-currency';
 import type {
   EmailCodeRequests,
   NotificationPreferences,
@@ -21,6 +22,8 @@ export interface NewUserProfile {
   identity: string;
   languageCode?: string;
   displayName?: string;
+  /** ISO 3166-1 alpha-2 country, when the channel tells it; its currency becomes the home currency. */
+  country?: string;
 }
 
 /** Options of {@link UserStore}. */
@@ -70,7 +73,7 @@ export class UserStore {
       identities: [profile.identity],
       languageCode: profile.languageCode,
       displayName: profile.displayName,
-      homeCurrency: this.#options.defaultCurrency,
+      homeCurrency: currencyOfCountry(profile.country) ?? this.#options.defaultCurrency,
       timeZone: this.#options.defaultTimeZone,
       status: 'active',
       settingsConfirmed: false,

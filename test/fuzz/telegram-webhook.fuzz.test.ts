@@ -4,8 +4,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createTelegramWebhookHandler } from '../../functions/telegram-webhook/create-handler';
 import { localLambdaContext } from '../../infra/local/lambda-context';
-import { normalizeTelegramUpdate } from '../../lib/channels/telegram/normalize';
 import { parseEnvelope } from '../../lib/inbound/envelope';
+import { normalizeEnvelope } from '../../lib/inbound/normalize';
 import { CapturingLogger } from '../support/capturing-logger';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 10_000);
@@ -291,7 +291,7 @@ describe('Telegram webhook fuzzing', () => {
           queuedInvalid += 1;
         }
         try {
-          normalizeTelegramUpdate(parseEnvelope(sent[sent.length - 1]!).update);
+          normalizeEnvelope(parseEnvelope(sent[sent.length - 1]!));
         } catch {
           unprocessable += 1;
         }

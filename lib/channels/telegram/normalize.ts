@@ -1,4 +1,5 @@
 import type { CallbackQuery, Message, User as TelegramUser, Update } from '@grammyjs/types';
+import { parseCommand } from '../../inbound/command';
 import type { ChatEvent, Sender } from '../../processor/chat-event';
 
 /**
@@ -41,8 +42,6 @@ function mediaKind(
   return undefined;
 }
 
-const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+([\s\S]*))?$/;
-
 function fromMessage(eventKey: string, message: Message, edited: boolean): ChatEvent {
   const from = message.from;
   if (
@@ -74,15 +73,9 @@ function fromMessage(eventKey: string, message: Message, edited: boolean): ChatE
     return { type: 'ignored', eventKey, reason: 'service message' };
   }
 
-  const command = message.text === undefined ? null : COMMAND.exec(message.text.trim());
-  if (command !== null) {
-    return {
-      ...base,
-      type: 'command',
-      command: command[1]!.toLowerCase(),
-      args: (command[3] ?? '').trim(),
-      sentAt: sentAt(message),
-    };
+  const command = message.text === undefined ? undefined : parseCommand(message.text);
+  if (command !== undefined) {
+    return { ...base, type: 'command', ...command, sentAt: sentAt(message) };
   }
 
   const forwarded = (message as Message & { forward_origin?: unknown }).forward_origin !== undefined;

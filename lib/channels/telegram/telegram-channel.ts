@@ -84,7 +84,7 @@ export class TelegramChannel implements ChatChannel {
     const editTarget =
       'inlineMessageId' in target
         ? { inlineMessageId: target.inlineMessageId }
-        : { chatId: target.chatId, messageId: target.messageId };
+        : { chatId: target.chatId, messageId: Number(target.messageId) };
     const rateLimits = 'chatId' in target ? messageRateLimits(target.chatId) : rateLimitsFor('telegram:bot');
     try {
       // Editing to the same content twice is harmless, so edits retry like idempotent calls.

@@ -175,7 +175,7 @@ export async function handleEditedText(event: EditedTextEvent, context: HandlerC
     updated.replyMarkerKey === undefined
       ? undefined
       : await dependencies.idempotency.getMarker(updated.replyMarkerKey);
-  if (typeof shown?.messageId === 'number') {
+  if (typeof shown?.messageId === 'number' || typeof shown?.messageId === 'string') {
     await reply.edit({ chatId: event.chatId, messageId: shown.messageId }, transactionView(updated));
   }
   await reply.send(event.chatId, { text: en.updated(updated) });

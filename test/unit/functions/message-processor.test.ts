@@ -2,7 +2,7 @@ import type { Update } from '@grammyjs/types';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createProcessorHandler } from '../../../functions/message-processor/create-handler';
 import { loadProcessorConfig } from '../../../lib/config';
-import { type InboundEnvelope, serializeEnvelope } from '../../../lib/inbound/envelope';
+import { serializeEnvelope, type TelegramEnvelope } from '../../../lib/inbound/envelope';
 import { RECORD_SUBSEGMENT } from '../../../lib/processor/process-record';
 import { CapturingLogger } from '../../support/capturing-logger';
 import { FakeTracer } from '../observability/fake-tracer';
@@ -18,7 +18,7 @@ import {
 const NOW_MS = Date.now();
 
 /** Builds an envelope of a poll update, which the processor ignores, so the record needs no DynamoDB. */
-function ignoredEnvelope(updateId: number, correlationId?: string): InboundEnvelope {
+function ignoredEnvelope(updateId: number, correlationId?: string): TelegramEnvelope {
   return {
     version: 1,
     channel: 'telegram',
@@ -32,7 +32,7 @@ function ignoredEnvelope(updateId: number, correlationId?: string): InboundEnvel
   };
 }
 
-function batch(...envelopes: InboundEnvelope[]): SQSEvent {
+function batch(...envelopes: TelegramEnvelope[]): SQSEvent {
   return {
     Records: envelopes.map((envelope) =>
       inboundRecord(serializeEnvelope(envelope), `m-${envelope.updateId}`, `group-${envelope.updateId}`),

@@ -1,16 +1,16 @@
 import {
-  type InboundEnvelope,
   InvalidEnvelopeError,
   parseEnvelope,
   serializeEnvelope,
+  type TelegramEnvelope,
 } from '../../../lib/inbound/envelope';
 
-const ENVELOPE: InboundEnvelope = {
+const ENVELOPE: TelegramEnvelope = {
   version: 1,
   channel: 'telegram',
   updateId: 42,
   receivedAtEpochMs: 1_700_000_000_000,
-  update: { update_id: 42 } as InboundEnvelope['update'],
+  update: { update_id: 42 } as TelegramEnvelope['update'],
 };
 
 describe('InboundEnvelope correlationId', () => {

@@ -1,11 +1,11 @@
 import {
-  type InboundEnvelope,
   InvalidEnvelopeError,
   parseEnvelope,
   serializeEnvelope,
+  type TelegramEnvelope,
 } from '../../../lib/inbound/envelope';
 
-function envelopeWithText(text: string): InboundEnvelope {
+function envelopeWithText(text: string): TelegramEnvelope {
   return {
     version: 1,
     channel: 'telegram',
@@ -14,7 +14,7 @@ function envelopeWithText(text: string): InboundEnvelope {
     update: {
       update_id: 42,
       message: { message_id: 1, date: 1, chat: { id: 7, type: 'private', first_name: 'Ana' }, text },
-    } as InboundEnvelope['update'],
+    } as TelegramEnvelope['update'],
   };
 }
 
