@@ -13,6 +13,8 @@ import { createLocalSqsClient } from './sqs-client';
 /** Names and URLs of the resources created on the emulators. */
 export interface LocalResources {
   tables: TableNames;
+  /** Table of the WhatsApp windows and delivery states. */
+  whatsappStateTable: string;
   inboundQueueUrl: string;
   deadLetterQueueUrl: string;
 }
@@ -127,6 +129,7 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
       idempotency: tableName('idempotency'),
       resilience: tableName('resilience'),
     },
+    whatsappStateTable: tableName('whatsappState'),
     inboundQueueUrl: inbound.QueueUrl!,
     deadLetterQueueUrl: deadLetter.QueueUrl!,
   };

@@ -38,7 +38,8 @@ export type TableId =
   | 'idempotency'
   | 'resilience'
   | 'suppressions'
-  | 'fxRates';
+  | 'fxRates'
+  | 'whatsappState';
 
 /** Users: one item per person, whatever channels they use. */
 export const USERS_TABLE: TableDefinition = {
@@ -127,6 +128,18 @@ export const FX_RATES_TABLE: TableDefinition = {
 };
 
 /** Every table the application uses. */
+/**
+ * WhatsApp state, one item per key: `window#<phone_number_id>#<wa_id>` holds when the user last wrote, for
+ * the 24-hour customer-service window, and `message#<wamid>` the delivery state of a message the bot sent.
+ * Both expire by TTL once they no longer matter.
+ */
+export const WHATSAPP_STATE_TABLE: TableDefinition = {
+  id: 'whatsappState',
+  partitionKey: { name: 'stateKey', type: 'S' },
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiresAtEpochSeconds',
+};
+
 export const TABLES: readonly TableDefinition[] = [
   USERS_TABLE,
   IDENTITIES_TABLE,
@@ -135,4 +148,5 @@ export const TABLES: readonly TableDefinition[] = [
   RESILIENCE_TABLE,
   SUPPRESSIONS_TABLE,
   FX_RATES_TABLE,
+  WHATSAPP_STATE_TABLE,
 ];

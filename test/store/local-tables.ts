@@ -9,6 +9,8 @@ import { createDocumentClient } from '../../lib/store/clients';
 /** Tables on DynamoDB Local with a name prefix of their own, and a document client to reach them. */
 export interface LocalTables {
   tables: TableNames;
+  /** Table of the WhatsApp windows and delivery states. */
+  whatsappStateTable: string;
   client: DynamoDBDocumentClient;
   destroy(): void;
 }
@@ -39,6 +41,7 @@ export async function createLocalTables(label: string): Promise<LocalTables> {
 
   return {
     tables: resources.tables,
+    whatsappStateTable: resources.whatsappStateTable,
     client,
     destroy: () => {
       client.destroy();
