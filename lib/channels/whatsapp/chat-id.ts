@@ -29,3 +29,24 @@ export function parseWhatsAppChatId(chatId: string): { phoneNumberId: string; wa
 
   return { phoneNumberId: match[1]!, waId: match[2]! };
 }
+
+/**
+ * Builds the action id of a button press: `<phone_number_id>:<wamid of the user's reply>`, so the channel
+ * can acknowledge the press by marking that reply read from the right business number.
+ */
+export function whatsAppActionId(phoneNumberId: string, messageId: string): string {
+  return `${phoneNumberId}:${messageId}`;
+}
+
+/** Splits an action id built by {@link whatsAppActionId}, or returns `undefined` for another shape. */
+export function parseWhatsAppActionId(
+  actionId: string,
+): { phoneNumberId: string; messageId: string } | undefined {
+  const separator = actionId.indexOf(':');
+  const phoneNumberId = actionId.slice(0, separator);
+  const messageId = actionId.slice(separator + 1);
+
+  return separator > 0 && /^\d{1,32}$/.test(phoneNumberId) && messageId !== ''
+    ? { phoneNumberId, messageId }
+    : undefined;
+}

@@ -2,7 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { parseCommand } from '../../inbound/command';
 import type { WhatsAppEnvelope } from '../../inbound/envelope';
 import type { ChatEvent, DeliveryStatusEvent, MediaEvent, Sender } from '../../processor/chat-event';
-import { whatsAppChatId } from './chat-id';
+import { whatsAppActionId, whatsAppChatId } from './chat-id';
 import type { WhatsAppContact, WhatsAppMedia, WhatsAppMessage, WhatsAppStatus } from './payload';
 
 const DELIVERY_STATUSES = new Set<string>(['sent', 'delivered', 'read', 'failed']);
@@ -114,7 +114,8 @@ function fromMessage(
       eventKey,
       sender: base.sender,
       chatId,
-      actionId: message.id,
+      // The channel marks the reply read to acknowledge it, which needs the business number too.
+      actionId: whatsAppActionId(phoneNumberId, message.id),
       data: pressed,
       // The reply's context names the bot message that carried the buttons.
       target: { chatId, messageId: message.context?.id ?? message.id },
