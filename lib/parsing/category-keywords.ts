@@ -10,7 +10,7 @@ const STRONG_KEYWORDS: Readonly<Record<Category, readonly string[]>> = {
     'food', 'lunch', 'dinner', 'breakfast', 'brunch', 'supper', 'snack', 'coffee', 'tea', 'latte',
     'cappuccino', 'espresso', 'pizza', 'burger', 'sandwich', 'sushi', 'ramen', 'noodle', 'pasta', 'salad',
     'taco', 'burrito', 'kebab', 'croissant', 'bread', 'bakery', 'cake', 'dessert', 'ice cream', 'donut',
-    'grocery', 'groceries', 'supermarket', 'restaurant', 'cafe', 'café', 'diner', 'bistro', 'takeaway',
+    'grocery', 'groceries', 'supermarket', 'supermercado', 'mercado', 'restaurant', 'cafe', 'café', 'diner', 'bistro', 'takeaway',
     'takeout', 'take out', 'delivery', 'beer', 'pint', 'wine', 'drinks', 'cocktail', 'bar tab', 'pub',
     'meal', 'fruit', 'vegetables', 'milk', 'eggs', 'meat', 'chicken', 'biryani', 'dosa', 'thali', 'chai',
     'juice', 'smoothie', 'boba', 'bubble tea', 'dim sum', 'curry', 'steak', 'bagel', 'muffin', 'chocolate',
