@@ -18,7 +18,10 @@ export const METRICS = {
   webhookRequests: 'WebhookRequests',
   /** Webhook requests rejected with a 4xx, by `channel` and `reason` ({@link WebhookRejectReason}). Unit: Count. */
   webhookRejected: 'WebhookRejected',
-  /** Webhook requests that got 503 because the queue or the secret was unreachable, by `channel`. Unit: Count. */
+  /**
+   * Webhook requests that got a 5xx response so that the sender delivers them again, by `channel`: 503 when the
+   * queue or the secret was unreachable, 500 when some items of a WhatsApp POST could not be queued. Unit: Count.
+   */
   webhookUnavailable: 'WebhookUnavailable',
   /** Updates the processor finished, by `channel`. Unit: Count. */
   updatesProcessed: 'UpdatesProcessed',
@@ -82,11 +85,26 @@ export const METRICS = {
 /** A metric name from {@link METRICS}. */
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 
-/** Values of the `outcome` dimension of {@link METRICS.webhookRequests}. */
-export type WebhookOutcome = 'queued' | 'ignored' | 'rejected' | 'unavailable';
+/**
+ * Values of the `outcome` dimension of {@link METRICS.webhookRequests}. `verified` is a WhatsApp GET
+ * subscription handshake whose challenge was returned.
+ */
+export type WebhookOutcome = 'queued' | 'ignored' | 'rejected' | 'unavailable' | 'verified';
 
-/** Values of the `reason` dimension of {@link METRICS.webhookRejected}. */
-export type WebhookRejectReason = 'source-ip' | 'secret-token' | 'body-size' | 'json' | 'shape';
+/**
+ * Values of the `reason` dimension of {@link METRICS.webhookRejected}. WhatsApp adds `signature` (missing or
+ * wrong X-Hub-Signature-256), `subscription` (a GET handshake with a wrong verify token or parameters) and
+ * `method` (neither GET nor POST).
+ */
+export type WebhookRejectReason =
+  | 'source-ip'
+  | 'secret-token'
+  | 'body-size'
+  | 'json'
+  | 'shape'
+  | 'signature'
+  | 'subscription'
+  | 'method';
 
 /** Values of the `kind` dimension of the notification metrics; `unknown` for a record that is not readable. */
 export type NotificationKindDimension = 'email' | 'push' | 'sms' | 'slack' | 'unknown';
