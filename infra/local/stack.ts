@@ -9,20 +9,28 @@ import {
   createTelegramWebhookHandler,
   TELEGRAM_WEBHOOK_SERVICE,
 } from '../../functions/telegram-webhook/create-handler';
-import { loadProcessorConfig, loadTelegramWebhookConfig } from '../../lib/config';
+import {
+  createWhatsAppWebhookHandler,
+  WHATSAPP_WEBHOOK_SERVICE,
+} from '../../functions/whatsapp-webhook/create-handler';
+import { loadProcessorConfig, loadTelegramWebhookConfig, loadWhatsAppWebhookConfig } from '../../lib/config';
 import type { MetricsSink } from '../../lib/observability/metric-names';
 import { PowertoolsMetricsSink } from '../../lib/observability/powertools-metrics';
 import type { CircuitBreakerSettings } from '../../lib/resilience/circuit-breaker';
 import { PROCESSOR_BATCH_SIZE, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
-import { type LocalGateway, startLocalGateway } from './gateway';
+import { type GatewayRoute, type LocalGateway, startLocalGateway } from './gateway';
 import { type LocalFxRefresh, type LocalFxRefreshOutcome, startLocalFxRefresh } from './local-fx-refresh';
 import { type LocalNotifications, startLocalNotifications } from './local-notifications';
+import { type LocalStackWhatsAppOptions, WHATSAPP_WEBHOOK_PATH, whatsAppEnvironment } from './local-whatsapp';
 import { type LocalResources, provisionLocalResources } from './provision';
 import { createLocalSqsClient } from './sqs-client';
 import { type SqsPoller, startSqsPoller } from './sqs-poller';
 
 /** Path of the Telegram webhook route, the same as on API Gateway. */
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
+
+export type { LocalStackWhatsAppOptions } from './local-whatsapp';
+export { WHATSAPP_WEBHOOK_PATH } from './local-whatsapp';
 
 /** Options of {@link startLocalStack}. */
 export interface LocalStackOptions {
@@ -98,6 +106,12 @@ export interface LocalStackOptions {
    * @default off, and the processor gets no notification queue
    */
   notifications?: LocalStackNotificationOptions;
+  /**
+   * Serves GET and POST /webhooks/whatsapp with the whatsapp-webhook function and gives the processor the
+   * WhatsApp credentials and state table, so WhatsApp messages take the same path as Telegram updates.
+   * @default off: the stack serves Telegram only
+   */
+  whatsapp?: LocalStackWhatsAppOptions;
 }
 
 /** Options of the stack's fx-refresh. The base currency is FX_BASE_CURRENCY of `environment`, or USD. */
@@ -124,6 +138,8 @@ export interface LocalStackNotificationOptions {
 export interface LocalStack {
   /** Full URL of POST /webhooks/telegram. */
   webhookUrl: string;
+  /** Full URL of GET and POST /webhooks/whatsapp, when the `whatsapp` option was given. */
+  whatsappWebhookUrl?: string;
   webhookSecret: string;
   resources: LocalResources;
   /** Environment of the webhook and the processor, as their configuration reads it. */
@@ -199,6 +215,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ? {}
       : { FX_RATES_TABLE: fxRefresh.ratesTable, FX_BASE_CURRENCY: fxRefresh.baseCurrency }),
     ...(notifications === undefined ? {} : { NOTIFICATION_QUEUE_URL: notifications.queueUrl }),
+    ...whatsAppEnvironment(options.whatsapp, resources),
     ...options.environment,
   };
 
@@ -215,7 +232,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     metrics: metricsOf(PROCESSOR_SERVICE),
     tracer: options.processorTracer,
   });
-  const gateway: LocalGateway = await startLocalGateway([
+  const routes: GatewayRoute[] = [
     {
       method: 'POST',
       path: TELEGRAM_WEBHOOK_PATH,
@@ -223,7 +240,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       handler: webhook,
       timeoutSeconds: 5,
     },
-  ]);
+  ];
+  if (options.whatsapp !== undefined) {
+    const whatsappWebhook = createWhatsAppWebhookHandler(loadWhatsAppWebhookConfig(environment), {
+      sqs,
+      logger: options.whatsapp.webhookLogger,
+      metrics: metricsOf(WHATSAPP_WEBHOOK_SERVICE),
+      tracer: options.whatsapp.webhookTracer,
+    });
+    for (const method of ['GET', 'POST']) {
+      routes.push({
+        method,
+        path: WHATSAPP_WEBHOOK_PATH,
+        functionName: WHATSAPP_WEBHOOK_SERVICE,
+        handler: whatsappWebhook,
+        timeoutSeconds: 5,
+      });
+    }
+  }
+  const gateway: LocalGateway = await startLocalGateway(routes);
   const inboundArn = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: resources.inboundQueueUrl, AttributeNames: ['QueueArn'] }),
   );
@@ -243,6 +278,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   return {
     webhookUrl: `${gateway.url}${TELEGRAM_WEBHOOK_PATH}`,
+    whatsappWebhookUrl: options.whatsapp === undefined ? undefined : `${gateway.url}${WHATSAPP_WEBHOOK_PATH}`,
     webhookSecret,
     resources,
     environment,

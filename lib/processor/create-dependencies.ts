@@ -3,6 +3,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { TelegramApiClient } from '../channels/telegram/api-client';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
+import { WhatsAppDeliveryTracker } from '../channels/whatsapp/delivery-tracker';
+import { GraphApiClient } from '../channels/whatsapp/graph-client';
+import { WhatsAppStateStore } from '../channels/whatsapp/state-store';
+import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel';
 import type { ProcessorConfig } from '../config';
 import { FxRateReader } from '../fx/rate-reader';
 import { DynamoFxRateStore } from '../fx/rate-store';
@@ -13,12 +17,13 @@ import type { CircuitBreakerSettings } from '../resilience/circuit-breaker';
 import { createDynamoResilientCaller } from '../resilience/dynamo-caller';
 import type { ResilientCaller } from '../resilience/resilient-call';
 import { createTelegramSecretsLoader, type TelegramSecretsLoader } from '../secrets/telegram-secrets';
+import { createWhatsAppSecretsLoader, type WhatsAppSecretsLoader } from '../secrets/whatsapp-secrets';
 import { createDocumentClient } from '../store/clients';
 import { IdempotencyStore } from '../store/idempotency-store';
 import { DynamoTransactionStore } from '../store/transaction-store';
 import { UserStore } from '../store/user-store';
 import { RecordDeferrer } from './deferral';
-import type { ProcessorDependencies } from './dependencies';
+import { ChannelNotConfiguredError, type ProcessorDependencies } from './dependencies';
 
 /** Optional overrides of {@link createProcessorDependencies}, for tests and the local stack. */
 export interface ProcessorDependencyOverrides {
@@ -29,6 +34,9 @@ export interface ProcessorDependencyOverrides {
    */
   sqs?: SQSClient;
   loadSecrets?: TelegramSecretsLoader;
+  /** Loader of the WhatsApp credentials in place of the configured source. */
+  loadWhatsAppSecrets?: WhatsAppSecretsLoader;
+  /** fetch for the Bot API and the Graph API. */
   fetch?: typeof fetch;
   now?: () => number;
   /** Circuit breaker settings in place of the defaults, for example a short open period in tests. */
@@ -64,6 +72,16 @@ export function createProcessorDependencies(
   const tracing = overrides.tracing ?? NO_TRACING;
   const sqs = overrides.sqs ?? new SQSClient({});
   let telegram: { token: string; channel: TelegramChannel } | undefined;
+  const whatsapp = config.whatsapp;
+  const loadWhatsAppSecrets =
+    whatsapp === undefined
+      ? undefined
+      : (overrides.loadWhatsAppSecrets ?? createWhatsAppSecretsLoader(whatsapp.secrets));
+  const whatsappState =
+    whatsapp === undefined
+      ? undefined
+      : new WhatsAppStateStore({ client, tableName: whatsapp.stateTable, now });
+  let whatsappChannel: { token: string; channel: WhatsAppChannel } | undefined;
   const resilienceLogger = {
     debug: (message: string, extra: Record<string, unknown>) => logger.debug(message, extra),
     info: (message: string, extra: Record<string, unknown>) => logger.info(message, extra),
@@ -117,7 +135,39 @@ export function createProcessorDependencies(
       config.notificationQueueUrl === undefined
         ? undefined
         : new SqsNotificationQueue({ sqs, queueUrl: config.notificationQueueUrl }),
-    async channel() {
+    deliveries: whatsappState === undefined ? undefined : new WhatsAppDeliveryTracker(whatsappState),
+    async channel(channel) {
+      if (channel === 'whatsapp') {
+        if (whatsapp === undefined || loadWhatsAppSecrets === undefined || whatsappState === undefined) {
+          throw new ChannelNotConfiguredError(channel);
+        }
+        // Read per call through the cached loader, so a rotated access token is picked up.
+        const { accessToken } = await loadWhatsAppSecrets();
+        if (whatsappChannel?.token !== accessToken) {
+          const client = new GraphApiClient({
+            accessToken,
+            baseUrl: whatsapp.graphApiBaseUrl,
+            apiVersion: whatsapp.graphApiVersion,
+            fetch: overrides.fetch,
+            logger: resilienceLogger,
+            now,
+          });
+          whatsappChannel = {
+            token: accessToken,
+            channel: new WhatsAppChannel({
+              client,
+              resilience,
+              budgetMs,
+              state: whatsappState,
+              templates: whatsapp.templates,
+              now,
+              logger: resilienceLogger,
+            }),
+          };
+        }
+        return whatsappChannel.channel;
+      }
+
       // The token is read per call through the cached loader, so a rotated token is picked up.
       const { botToken } = await loadSecrets();
       if (telegram?.token !== botToken) {

@@ -23,6 +23,22 @@ export interface DeliveryTracker {
   record(event: DeliveryStatusEvent): Promise<DeliveryRecordOutcome>;
 }
 
+/**
+ * Raised when an event arrives from a channel this deployment has no credentials for, such as a WhatsApp
+ * envelope on a processor without WHATSAPP_SECRET_ARN. The record is retried and then kept in the
+ * dead-letter queue until the channel is configured and the queue redriven.
+ */
+export class ChannelNotConfiguredError extends Error {
+  override readonly name = 'ChannelNotConfiguredError';
+
+  constructor(readonly channel: Channel) {
+    super(
+      `Channel ${channel} is not configured on this processor. Set its secret (for WhatsApp, WHATSAPP_SECRET_ARN ` +
+        'and WHATSAPP_STATE_TABLE), then redrive the dead-letter queue.',
+    );
+  }
+}
+
 /** Everything the processor core uses, injected so tests and the local stack can supply their own. */
 export interface ProcessorDependencies {
   users: UserStore;
