@@ -31,22 +31,23 @@ export function parseWhatsAppChatId(chatId: string): { phoneNumberId: string; wa
 }
 
 /**
- * Builds the action id of a button press: `<phone_number_id>:<wamid of the user's reply>`, so the channel
- * can acknowledge the press by marking that reply read from the right business number.
+ * Builds the action id of a button press: `<phone_number_id>:<wa_id>:<wamid of the user's reply>`, so the
+ * channel can acknowledge the press by marking that reply read from the right business number, and send a
+ * notice to the user who pressed.
  */
-export function whatsAppActionId(phoneNumberId: string, messageId: string): string {
-  return `${phoneNumberId}:${messageId}`;
+export function whatsAppActionId(phoneNumberId: string, waId: string, messageId: string): string {
+  return `${phoneNumberId}:${waId}:${messageId}`;
 }
 
 /** Splits an action id built by {@link whatsAppActionId}, or returns `undefined` for another shape. */
 export function parseWhatsAppActionId(
   actionId: string,
-): { phoneNumberId: string; messageId: string } | undefined {
-  const separator = actionId.indexOf(':');
-  const phoneNumberId = actionId.slice(0, separator);
-  const messageId = actionId.slice(separator + 1);
+): { phoneNumberId: string; waId: string; chatId: string; messageId: string } | undefined {
+  const match = /^(\d{1,32}):(\d{1,32}):(.+)$/s.exec(actionId);
+  if (match === null) {
+    return undefined;
+  }
+  const [, phoneNumberId, waId, messageId] = match as unknown as [string, string, string, string];
 
-  return separator > 0 && /^\d{1,32}$/.test(phoneNumberId) && messageId !== ''
-    ? { phoneNumberId, messageId }
-    : undefined;
+  return { phoneNumberId, waId, chatId: whatsAppChatId(phoneNumberId, waId), messageId };
 }

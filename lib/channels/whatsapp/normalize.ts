@@ -114,8 +114,8 @@ function fromMessage(
       eventKey,
       sender: base.sender,
       chatId,
-      // The channel marks the reply read to acknowledge it, which needs the business number too.
-      actionId: whatsAppActionId(phoneNumberId, message.id),
+      // The channel marks the reply read from the business number and can send the user a notice.
+      actionId: whatsAppActionId(phoneNumberId, message.from, message.id),
       data: pressed,
       // The reply's context names the bot message that carried the buttons.
       target: { chatId, messageId: message.context?.id ?? message.id },

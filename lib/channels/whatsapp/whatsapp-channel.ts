@@ -70,13 +70,6 @@ export class WhatsAppChannel implements ChatChannel {
   readonly #templates: WhatsAppTemplates;
   readonly #now: () => number;
   readonly #logger: GraphLogger;
-  /**
-   * Chat id of the last {@link userActive} call per business number, so that {@link acknowledge}, whose
-   * action id names no user, can deliver a notice. The processor calls `userActive` before handling each
-   * event and handles one record at a time (SQS FIFO batches are processed in order), so the entry is the
-   * chat of the button press being acknowledged.
-   */
-  readonly #activeChats = new Map<string, string>();
 
   constructor(options: WhatsAppChannelOptions) {
     this.#client = options.client;
@@ -110,9 +103,8 @@ export class WhatsAppChannel implements ChatChannel {
 
   /**
    * Marks the user's button reply read, which is all WhatsApp offers to confirm a press. A failure is
-   * logged and ignored. A `notice`, which Telegram shows as a toast, goes out as a text message quoting the reply,
-   * to the chat that the last {@link userActive} call named for the business number. Without such a call
-   * the notice is logged by length and dropped.
+   * logged and ignored. A `notice`, which Telegram shows as a toast, goes out as a text message quoting the
+   * reply, to the user the action id names.
    */
   async acknowledge(actionId: string, notice?: string): Promise<void> {
     const action = parseWhatsAppActionId(actionId);
@@ -142,16 +134,7 @@ export class WhatsAppChannel implements ChatChannel {
     if (notice === undefined || notice.trim() === '') {
       return;
     }
-    const chatId = this.#activeChats.get(action.phoneNumberId);
-    if (chatId === undefined) {
-      this.#logger.info('Dropped a button notice: no chat is known for the business number', {
-        phoneNumberId: action.phoneNumberId,
-        noticeLength: notice.length,
-      });
-      return;
-    }
-
-    const chat = parseChat(chatId);
+    const chat = parseChat(action.chatId);
     const parts = textMessages(chat.waId, notice).map((part) => ({
       ...part,
       context: { message_id: action.messageId },
@@ -162,7 +145,6 @@ export class WhatsAppChannel implements ChatChannel {
   /** Records that the user wrote at `at`, which opens the customer-service window for 24 hours. */
   async userActive(chatId: string, at: Date): Promise<void> {
     const chat = parseChat(chatId);
-    this.#activeChats.set(chat.phoneNumberId, chat.chatId);
 
     await this.#state.recordInbound(chat.phoneNumberId, chat.waId, at);
   }

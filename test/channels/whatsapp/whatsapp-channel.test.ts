@@ -392,7 +392,7 @@ describe('WhatsAppChannel', () => {
 
   describe('acknowledge', () => {
     const REPLY_ID = 'wamid.HBgNNTUxMTkwMDAwMDAwMRUCABIYFjNFQjBDMEE3';
-    const ACTION_ID = whatsAppActionId(PHONE_NUMBER_ID, REPLY_ID);
+    const ACTION_ID = whatsAppActionId(PHONE_NUMBER_ID, WA_ID, REPLY_ID);
 
     it('marks the button reply read', async () => {
       const { channel, userWrote } = channelUnderTest();
@@ -447,13 +447,14 @@ describe('WhatsAppChannel', () => {
       );
     });
 
-    it('drops a notice when no chat is known for the number', async () => {
+    it('sends a notice to the user the action id names, from an instance that saw no event of theirs', async () => {
+      await channelUnderTest().userWrote();
       const { channel } = channelUnderTest();
 
       await channel.acknowledge(ACTION_ID, en.alreadyConfirmed());
 
       expect(fake.reads()).toHaveLength(1);
-      expect(fake.sent()).toEqual([]);
+      expect(fake.sent().map((message) => [message.waId, message.payload.type])).toEqual([[WA_ID, 'text']]);
     });
 
     it('rejects an action id of another channel', async () => {

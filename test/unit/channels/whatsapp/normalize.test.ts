@@ -159,6 +159,8 @@ describe('normalizeWhatsAppEnvelope', () => {
       });
       expect(parseWhatsAppActionId(event.type === 'action' ? event.actionId : '')).toEqual({
         phoneNumberId: PHONE_NUMBER_ID,
+        waId: '5511900000001',
+        chatId: `${PHONE_NUMBER_ID}:5511900000001`,
         messageId: 'wamid.IN0000000000000000061',
       });
     });
