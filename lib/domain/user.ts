@@ -1,5 +1,8 @@
+/** Chat channels the bot is reachable on. */
+export const CHANNELS = ['telegram', 'whatsapp'] as const;
+
 /** A chat channel the bot is reachable on. */
-export type Channel = 'telegram' | 'whatsapp';
+export type Channel = (typeof CHANNELS)[number];
 
 /** Input the bot expects next from the user after a button press, such as a corrected amount. */
 export interface PendingAction {
@@ -31,6 +34,18 @@ export interface User {
   emailCodeRequests?: EmailCodeRequests;
   /** The push endpoint of the user's mobile device, if one was registered. */
   pushChannel?: PushChannel;
+  /** The user's unused link code from /link, if any. */
+  linkCode?: IssuedLinkCode;
+  /** Link codes issued in the current 24-hour window. */
+  linkCodeRequests?: RequestCount;
+  /** Wrong or expired link codes this user sent in the current window, to stop guessing. */
+  linkCodeFailures?: RequestCount;
+  /** A link this user started by sending another user's code and that is not finished yet. */
+  pendingLink?: PendingLink;
+  /** Key of the chat event whose link code last merged another user into this one. */
+  lastLinkEventKey?: string;
+  /** The user this one was merged into by /link. A merged user has no identities left and stays inactive. */
+  mergedInto?: string;
   createdAtEpochMs: number;
   updatedAtEpochMs: number;
 }
@@ -91,6 +106,30 @@ export interface EmailCodeRequests {
   lastRequestedAtEpochMs: number;
 }
 
+/** Count of requests, such as link codes issued, since `windowStartEpochMs`. */
+export type RequestCount = EmailCodeRequests;
+
+/** A link code that a user got from /link. Only the SHA-256 hash of the code is stored. */
+export interface IssuedLinkCode {
+  /** Hex SHA-256 of the normalized code, also the key of the code's item in the identities table. */
+  codeHash: string;
+  /** Key of the chat event that issued the code, so a retry of that event does not count a second code. */
+  requestId: string;
+  issuedAtEpochMs: number;
+  expiresAtEpochMs: number;
+}
+
+/**
+ * A link in progress: this user's transactions are moving to `intoUserId`. It stays until the link is
+ * committed or rolled back, so a retry after a crash can finish or undo the move.
+ */
+export interface PendingLink {
+  intoUserId: string;
+  /** Hex SHA-256 of the code being redeemed. */
+  codeHash: string;
+  startedAtEpochMs: number;
+}
+
 /**
  * The push endpoint of the user's device (an SNS platform endpoint). The mobile app that registers it does
  * not exist yet; the push sender marks it `disabled` when SNS reports the endpoint as disabled.
@@ -98,6 +137,11 @@ export interface EmailCodeRequests {
 export interface PushChannel {
   status: 'enabled' | 'disabled';
   endpointArn: string;
+}
+
+/** Returns the channels the user has an identity on, from identities of the form `<channel>:<id>`. */
+export function channelsOf(user: Pick<User, 'identities'>): Channel[] {
+  return CHANNELS.filter((channel) => user.identities.some((identity) => identity.startsWith(`${channel}:`)));
 }
 
 /** Returns the user's notification preferences, or the defaults when they never chose any. */

@@ -5,6 +5,7 @@
 import { formatMoney } from '../domain/money';
 import type { Transaction } from '../domain/transaction';
 import {
+  type Channel,
   notificationDestinationOf,
   notificationPreferencesOf,
   USER_NOTIFICATION_CHANNELS,
@@ -127,6 +128,15 @@ function notificationLines(user: User): string[] {
 const EMAIL_EXAMPLE = '<code>/settings email you@example.com</code>';
 const SMS_EXAMPLE = '<code>/settings sms +15551234567</code>';
 
+const CHANNEL_NAMES: Record<Channel, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp' };
+
+/** Names channels for a sentence: `Telegram`, `Telegram and WhatsApp`. */
+function channelList(channels: readonly Channel[]): string {
+  const names = channels.map((channel) => CHANNEL_NAMES[channel]);
+
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 /** English bot replies. */
 export const en = {
   welcome: (name: string | undefined) =>
@@ -162,6 +172,7 @@ export const en = {
       '/balance — this month’s spending and income',
       '/stats — this month by category',
       '/settings — home currency, time zone and weekly summary by e-mail or SMS',
+      '/link — use one account on Telegram and WhatsApp',
       '/help — this message',
     ].join('\n'),
 
@@ -327,6 +338,51 @@ export const en = {
 
   /** Notice on a settings button (plain text). */
   notificationSettingSaved: () => 'Saved',
+
+  /** Reply to /link: the code, grouped as `K7QF-3M9D`, and where to send it. */
+  linkCodeIssued: (code: string, expiresInMinutes: number, otherChannels: readonly Channel[]) =>
+    [
+      `🔗 Your link code: <code>${escapeHtml(code)}</code>`,
+      '',
+      `Send <code>/link ${escapeHtml(code)}</code> to me on ${channelList(otherChannels)} within ` +
+        `${expiresInMinutes} minutes. Your transactions from there then show up here too, and the settings ` +
+        'of this account are kept.',
+      'Don’t share the code: whoever sends it sees your transactions.',
+    ].join('\n'),
+
+  linkCodeLimitReached: (maxCodes: number) =>
+    `I’ve made ${maxCodes} link codes in the last 24 hours, so I can’t make another one now. Try again tomorrow.`,
+
+  linkAllChannelsLinked: (channels: readonly Channel[]) =>
+    `This account already uses ${channelList(channels)}, so there’s nothing left to link.`,
+
+  linkCodeMalformed: () =>
+    'That isn’t a link code. A link code looks like <code>K7QF-3M9D</code>: send /link in your other app to get one.',
+
+  linkCodeNotFound: () =>
+    'I don’t know that link code. Check it, or send /link in your other app for a new one.',
+
+  linkCodeExpired: () => 'That link code has expired. Send /link in your other app for a new one.',
+
+  linkCodeTaken: () =>
+    'That link code was used or replaced just now, so nothing changed. Send /link in your other app for a new one.',
+
+  linkSameAccount: () =>
+    'This chat already belongs to the account that made the code, so there’s nothing to link. Send the code from your other app.',
+
+  linkChannelTaken: (channel: Channel) =>
+    `The account that made this code already has ${CHANNEL_NAMES[channel]}, and an account can have only one. Nothing changed.`,
+
+  linkAttemptsUsedUp: (retryAfterMinutes: number) =>
+    `Too many wrong link codes. Try again in ${retryAfterMinutes} ${retryAfterMinutes === 1 ? 'minute' : 'minutes'}.`,
+
+  /** Reply after a link, on the channel that sent the code; `user` is the linked account. */
+  linked: (channels: readonly Channel[], user: User) =>
+    [
+      `🔗 Linked! ${channelList(channels)} now share one account: the same transactions, balance and settings.`,
+      `I kept the settings of the account that made the code: home currency <b>${escapeHtml(user.homeCurrency)}</b>, ` +
+        `time zone <b>${escapeHtml(user.timeZone)}</b>. Change them any time with /settings.`,
+    ].join('\n'),
 };
 
 /** Button labels. */

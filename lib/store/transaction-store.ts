@@ -9,6 +9,7 @@ import {
 import type { Transaction, TransactionConversion, TransactionSource } from '../domain/transaction';
 import { isConditionalCheckFailure, StoreError } from './errors';
 import { TRANSACTION_INDEXES } from './tables';
+import { MOVED_FROM_ATTRIBUTE, moveTransactions, type TransactionMove } from './transaction-move';
 
 /** Fields of a transaction that the user can change after it was recorded. */
 export type TransactionChanges = Partial<
@@ -49,6 +50,8 @@ export interface TransactionStore {
   delete(userId: string, transactionId: string): Promise<Transaction | undefined>;
   /** Lists a user's transactions with local dates from `fromDate` to `toDate`, both `YYYY-MM-DD` and inclusive. */
   listByDate(userId: string, fromDate: string, toDate: string): Promise<Transaction[]>;
+  /** Moves transactions to another user when two users are linked, and returns the number moved. */
+  move(move: TransactionMove): Promise<number>;
 }
 
 /** Fields that a stored conversion was computed from, so changing any of them removes it. */
@@ -265,10 +268,19 @@ export class DynamoTransactionStore implements TransactionStore {
 
     return transactions;
   }
+
+  async move(move: TransactionMove): Promise<number> {
+    return moveTransactions(this.#client, this.#table, move);
+  }
 }
 
 function toTransaction(item: Record<string, unknown>): Transaction {
-  const { dateKey: _dateKey, sourceRef: _sourceRef, ...transaction } = item;
+  const {
+    dateKey: _dateKey,
+    sourceRef: _sourceRef,
+    [MOVED_FROM_ATTRIBUTE]: _movedFrom,
+    ...transaction
+  } = item;
 
   return transaction as unknown as Transaction;
 }

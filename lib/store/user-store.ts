@@ -15,6 +15,8 @@ import type {
   User,
 } from '../domain/user';
 import { isConditionalCheckFailure, StoreError } from './errors';
+import { IdentityLinkStore } from './identity-link-store';
+import { LinkCodeStore } from './link-code-store';
 
 /** Profile of a person on first contact. */
 export interface NewUserProfile {
@@ -50,10 +52,16 @@ export interface UserPage {
 export class UserStore {
   readonly #options: UserStoreOptions;
   readonly #now: () => number;
+  /** Link codes from /link, on this store's tables. */
+  readonly linkCodes: LinkCodeStore;
+  /** Merges of one user into another by a link code, on this store's tables. */
+  readonly identityLinks: IdentityLinkStore;
 
   constructor(options: UserStoreOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.linkCodes = new LinkCodeStore(options);
+    this.identityLinks = new IdentityLinkStore(options);
   }
 
   /**

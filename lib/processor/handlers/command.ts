@@ -3,6 +3,7 @@ import { isTimeZone, monthOf } from '../calendar';
 import type { CommandEvent } from '../chat-event';
 import { convertForSummary } from '../conversion';
 import { currencyButtons } from '../keyboards';
+import { handleLinkCommand } from '../linking/link-command';
 import { handleNotificationSettingsCommand, settingsView } from '../settings/notification-settings';
 import { renderBalance, renderStats } from '../summaries';
 import type { HandlerContext } from './context';
@@ -59,7 +60,7 @@ async function monthTransactions(context: HandlerContext) {
   return { month, transactions };
 }
 
-/** Handles /start, /help, /add, /balance, /stats, /settings and replies to unknown commands with a pointer to /help. */
+/** Handles /start, /help, /add, /balance, /stats, /settings, /link and replies to unknown commands with a pointer to /help. */
 export async function handleCommand(event: CommandEvent, context: HandlerContext): Promise<void> {
   const { reply, user } = context;
   switch (event.command) {
@@ -89,6 +90,9 @@ export async function handleCommand(event: CommandEvent, context: HandlerContext
     }
     case 'settings':
       await settings(event, context);
+      return;
+    case 'link':
+      await handleLinkCommand(event, context);
       return;
     default:
       await reply.send(event.chatId, { text: en.unknownCommand(event.command) });
