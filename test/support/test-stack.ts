@@ -6,6 +6,9 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Update } from '@grammyjs/types';
 import { startFakeTelegram } from '../../infra/local/fake-telegram/server';
 import type { FakeTelegram } from '../../infra/local/fake-telegram/types';
+import { startFakeWhatsApp } from '../../infra/local/fake-whatsapp/server';
+import type { FakeWhatsApp } from '../../infra/local/fake-whatsapp/types';
+import { postWhatsAppPayload } from '../../infra/local/local-whatsapp';
 import { createLocalSqsClient } from '../../infra/local/sqs-client';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack';
 import type { Transaction } from '../../lib/domain/transaction';
@@ -39,8 +42,24 @@ export interface TestStack {
   notificationQueueUrl?: string;
   /** Receives, deletes and returns every message on the notification queue, or none without the queue. */
   takeNotifications(): Promise<Notification[]>;
+  /** The WhatsApp side, when the stack was started with `whatsapp: true`. */
+  whatsapp?: TestWhatsApp;
   stop(): Promise<void>;
 }
+
+/** The fake Graph API and a signed poster for the WhatsApp webhook. */
+export interface TestWhatsApp {
+  fake: FakeWhatsApp;
+  appSecret: string;
+  verifyToken: string;
+  /** The WhatsApp state table (windows and delivery states). */
+  stateTable: string;
+  /** Posts a webhook payload signed with the app secret, as Meta does. */
+  post(payload: unknown): Promise<{ status: number; body: string }>;
+}
+
+/** Business phone number ids of the WhatsApp test stack: those of the shared WA cases. */
+export const TEST_PHONE_NUMBER_IDS = ['200000000000002', '200000000000009'];
 
 /** Exchange rates to store against `baseCurrency`, with `updatedAtEpochMs` defaulting to now. */
 export type FxRateSeed = Pick<RateSnapshot, 'rates'> & { updatedAtEpochMs?: number };
@@ -67,6 +86,12 @@ export interface TestStackOptions {
    * @default false
    */
   notificationQueue?: boolean;
+  /**
+   * Starts a fake Graph API and serves /webhooks/whatsapp, with {@link TEST_PHONE_NUMBER_IDS} as the
+   * business numbers. The fake does not enforce the 24-hour window, so tests check our own window state.
+   * @default false
+   */
+  whatsapp?: boolean | { enforceWindow: boolean };
 }
 
 /**
@@ -91,7 +116,28 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       : undefined;
   const notificationEnvironment: Record<string, string> =
     notificationQueueUrl === undefined ? {} : { NOTIFICATION_QUEUE_URL: notificationQueueUrl };
+  const whatsappFake =
+    options.whatsapp === undefined || options.whatsapp === false
+      ? undefined
+      : await startFakeWhatsApp({
+          phoneNumberIds: TEST_PHONE_NUMBER_IDS,
+          enforceWindow: options.whatsapp !== true && options.whatsapp.enforceWindow,
+        });
+  const whatsappSecrets = {
+    appSecret: randomBytes(16).toString('hex'),
+    verifyToken: randomBytes(16).toString('hex'),
+  };
   const stack = await startLocalStack({
+    whatsapp:
+      whatsappFake === undefined
+        ? undefined
+        : {
+            graphApiBaseUrl: whatsappFake.url,
+            accessToken: whatsappFake.accessToken,
+            ...whatsappSecrets,
+            phoneNumberIds: TEST_PHONE_NUMBER_IDS,
+            webhookLogger: new CapturingLogger('whatsapp-webhook', logLines),
+          },
     botToken: fake.token,
     telegramApiBaseUrl: fake.url,
     prefix,
@@ -150,6 +196,16 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     users: () => scan<User>(stack.resources.tables.users),
     seedFxRates,
     notificationQueueUrl,
+    whatsapp:
+      whatsappFake === undefined
+        ? undefined
+        : {
+            fake: whatsappFake,
+            ...whatsappSecrets,
+            stateTable: stack.resources.whatsappStateTable,
+            post: (payload) =>
+              postWhatsAppPayload(stack.whatsappWebhookUrl!, whatsappSecrets.appSecret, payload),
+          },
     async takeNotifications() {
       if (notificationQueueUrl === undefined) {
         return [];
@@ -177,6 +233,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     async stop() {
       await stack.stop();
       await fake.stop();
+      await whatsappFake?.close();
       documents.destroy();
       sqs.destroy();
     },
