@@ -13,6 +13,8 @@ export const HANDLER_LOAD_ENVIRONMENT: Readonly<Record<string, string>> = {
   TELEGRAM_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-telegram',
   FX_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-fx',
   SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-slack',
+  WHATSAPP_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-whatsapp',
+  WHATSAPP_STATE_TABLE: 'whatsapp-state',
   USERS_TABLE: 'users',
   IDENTITIES_TABLE: 'identities',
   TRANSACTIONS_TABLE: 'transactions',

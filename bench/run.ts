@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: measures the webhook's overhead over a bare SQS send, and each function's bundle size
+ * `npm run bench`: measures each webhook's (Telegram, WhatsApp) overhead over a bare SQS send, and each function's bundle size
  * and cold import time against an empty Node process, in one run on this machine. Results and method are
  * recorded in docs/benchmarks.md.
  */
@@ -9,7 +9,7 @@ import { benchBundles } from './bundles';
 import { COST_ASSUMPTIONS, estimateCostPer1000, LIST_PRICES_USD } from './cost';
 import { benchCallOverhead, benchProcessor } from './processor';
 import { ms } from './stats';
-import { benchWebhook } from './webhook';
+import { type BenchChannel, benchWebhook, type WebhookBenchResult } from './webhook';
 
 const WEBHOOK_ITERATIONS = Number(process.env.BENCH_WEBHOOK_ITERATIONS ?? 500);
 const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 15);
@@ -22,22 +22,27 @@ pointSdkAtEmulators(emulators.endpoints);
 try {
   console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
   console.log('');
-  console.log(
-    `Webhook handler vs bare SendMessage (fauxqs on 127.0.0.1, ${WEBHOOK_ITERATIONS} alternating rounds after 20 warm-up rounds)`,
-  );
-  const webhook = await benchWebhook(WEBHOOK_ITERATIONS);
-  console.log('| path | median | p95 | mean |');
-  console.log('|---|---|---|---|');
-  for (const [name, summary] of [
-    ['webhook handler', webhook.handler],
-    ['bare SendMessage', webhook.bareSend],
-  ] as const) {
-    console.log(`| ${name} | ${ms(summary.medianMs)} | ${ms(summary.p95Ms)} | ${ms(summary.meanMs)} |`);
+  const webhooks = {} as Record<BenchChannel, WebhookBenchResult>;
+  for (const channel of ['telegram', 'whatsapp'] as const) {
+    console.log(
+      `${channel} webhook handler vs bare SendMessage of the same body (fauxqs on 127.0.0.1, ${WEBHOOK_ITERATIONS} alternating rounds after 20 warm-up rounds)`,
+    );
+    const result = await benchWebhook(WEBHOOK_ITERATIONS, channel);
+    webhooks[channel] = result;
+    console.log('| path | median | p95 | mean |');
+    console.log('|---|---|---|---|');
+    for (const [name, summary] of [
+      [`${channel} webhook handler`, result.handler],
+      ['bare SendMessage', result.bareSend],
+    ] as const) {
+      console.log(`| ${name} | ${ms(summary.medianMs)} | ${ms(summary.p95Ms)} | ${ms(summary.meanMs)} |`);
+    }
+    console.log(
+      `Ratio of medians (${channel} handler / bare send): ${(result.handler.medianMs / result.bareSend.medianMs).toFixed(2)}`,
+    );
+    console.log('');
   }
-  console.log(
-    `Ratio of medians (handler / bare send): ${(webhook.handler.medianMs / webhook.bareSend.medianMs).toFixed(2)}`,
-  );
-  console.log('');
+  const webhook = webhooks.telegram;
 
   console.log(
     `Processor: a first and a second text message from each of ${PROCESSOR_MESSAGES} users, one record per invocation, after 5 warm-up messages`,
