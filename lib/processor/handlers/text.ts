@@ -6,6 +6,8 @@ import { parseMessage } from '../../parsing/parse-message';
 import type { TransactionChanges } from '../../store/transaction-store';
 import type { EditedTextEvent, TextEvent } from '../chat-event';
 import { transactionButtons } from '../keyboards';
+import { isShownLinkCode } from '../linking/link-codes';
+import { handleLinkCommand } from '../linking/link-command';
 import { confirmEmailCode, pendingConfirmationCode } from '../settings/notification-settings';
 import type { HandlerContext } from './context';
 import { recordFromText, transactionView } from './record';
@@ -110,6 +112,11 @@ export async function handleText(event: TextEvent, context: HandlerContext): Pro
     return;
   }
   if (await applyPendingEdit(event, context)) {
+    return;
+  }
+  if (isShownLinkCode(event.text)) {
+    // A code pasted without /link in front: link as if the command had been sent.
+    await handleLinkCommand({ ...event, type: 'command', command: 'link', args: event.text.trim() }, context);
     return;
   }
 

@@ -64,6 +64,17 @@ export function normalizeLinkCode(text: string): string | undefined {
   return VALID_CODE.test(code) ? code : undefined;
 }
 
+/** A message that is only a link code in the shown form, such as `K7QF-3M9D` or `k7qf-3m9d`. */
+const SHOWN_CODE = new RegExp(`^\\s*[${LINK_CODE_ALPHABET}]{4}-[${LINK_CODE_ALPHABET}]{4}\\s*$`, 'i');
+
+/**
+ * Whether a plain message is a link code as the bot shows it (with the dash), which people paste without
+ * the /link in front. Only the dashed form counts, so an ordinary message is never taken for a code.
+ */
+export function isShownLinkCode(text: string): boolean {
+  return SHOWN_CODE.test(text);
+}
+
 /**
  * Returns the hex SHA-256 of a normalized code. The hash is the lookup key of the code, so it has no salt.
  * NOTE: someone holding a copy of the identities table can search all codes for a hash offline. A code

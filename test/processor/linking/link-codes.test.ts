@@ -2,6 +2,7 @@ import {
   formatLinkCode,
   generateLinkCode,
   hashLinkCode,
+  isShownLinkCode,
   LINK_CODE_ALPHABET,
   normalizeLinkCode,
 } from '../../../lib/processor/linking/link-codes';
@@ -89,4 +90,17 @@ describe('request window', () => {
       lastRequestedAtEpochMs: HOUR_MS,
     });
   });
+});
+
+describe('isShownLinkCode', () => {
+  it.each(['K7QF-3M9D', ' k7qf-3m9d '])('takes %p for a pasted code', (text) => {
+    expect(isShownLinkCode(text)).toBe(true);
+  });
+
+  it.each(['K7QF3M9D', 'taxi 25.00', 'K7QF-3M9D lunch', 'K0QF-3M9D', 'ABCD-EFG'])(
+    'does not take %p for a code',
+    (text) => {
+      expect(isShownLinkCode(text)).toBe(false);
+    },
+  );
 });
