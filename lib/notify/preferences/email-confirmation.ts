@@ -1,4 +1,5 @@
 import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
+import { countRequest, windowWaitMs } from '../../domain/request-window';
 import {
   type EmailCodeRequests,
   type NotificationPreferences,
@@ -272,14 +273,12 @@ export class EmailConfirmations {
       const waitMs = this.#limits.resendIntervalMs - (nowMs - previous.lastRequestedAtEpochMs);
       return { status: 'too-soon', retryAfterSeconds: Math.ceil(waitMs / 1_000) };
     }
-    if (previous === undefined || nowMs - previous.windowStartEpochMs >= this.#limits.requestWindowMs) {
-      return { windowStartEpochMs: nowMs, count: 1, lastRequestedAtEpochMs: nowMs };
-    }
-    if (previous.count >= this.#limits.maxCodesPerWindow) {
+    const limit = { maxPerWindow: this.#limits.maxCodesPerWindow, windowMs: this.#limits.requestWindowMs };
+    if (windowWaitMs(previous, nowMs, limit) > 0) {
       return { status: 'limit-reached', maxCodes: this.#limits.maxCodesPerWindow };
     }
 
-    return { ...previous, count: previous.count + 1, lastRequestedAtEpochMs: nowMs };
+    return countRequest(previous, nowMs, limit);
   }
 }
 

@@ -1,8 +1,8 @@
+import { countRequest, windowWaitMs } from '../../domain/request-window';
 import { CHANNELS, type Channel, channelsOf, type User } from '../../domain/user';
 import type { UserStore } from '../../store/user-store';
 import { LinkCodeIssueError, LinkUserMissingError } from './errors';
 import { generateLinkCode, hashLinkCode, LINK_CODE_LIMITS, type LinkCodeLimits } from './link-codes';
-import { countRequest, windowWaitMs } from './request-window';
 
 /** Outcome of {@link issueLinkCode}. */
 export type IssueResult =

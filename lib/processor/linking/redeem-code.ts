@@ -1,8 +1,8 @@
+import { countRequest, windowWaitMs } from '../../domain/request-window';
 import { type Channel, channelsOf, type User } from '../../domain/user';
 import type { UserStore } from '../../store/user-store';
 import { hashLinkCode, LINK_CODE_LIMITS, type LinkCodeLimits } from './link-codes';
 import { type MergeStores, mergeIntoIssuer, rollBackLink } from './merge';
-import { countRequest, windowWaitMs } from './request-window';
 
 /** Outcome of {@link redeemLinkCode}. */
 export type RedeemResult =

@@ -1,4 +1,4 @@
-import type { RequestCount } from '../../domain/user';
+import type { RequestCount } from './user';
 
 /** At most `maxPerWindow` requests within `windowMs` of the first request of the window. */
 export interface WindowLimit {
