@@ -14,6 +14,7 @@ import type {
   PendingEmailConfirmation,
   User,
 } from '../domain/user';
+import { EmailConfirmationWrites } from './email-confirmation-writes';
 import { isConditionalCheckFailure, StoreError } from './errors';
 import { IdentityLinkStore } from './identity-link-store';
 import { LinkCodeStore } from './link-code-store';
@@ -56,12 +57,14 @@ export class UserStore {
   readonly linkCodes: LinkCodeStore;
   /** Merges of one user into another by a link code, on this store's tables. */
   readonly identityLinks: IdentityLinkStore;
+  readonly #emailConfirmations: EmailConfirmationWrites;
 
   constructor(options: UserStoreOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.linkCodes = new LinkCodeStore(options);
     this.identityLinks = new IdentityLinkStore(options);
+    this.#emailConfirmations = new EmailConfirmationWrites(options);
   }
 
   /**
@@ -230,77 +233,28 @@ export class UserStore {
     );
   }
 
-  /**
-   * Records that the code e-mail of confirmation `requestId` is queued. Returns false when that
-   * confirmation is no longer pending.
-   */
+  /** Marks the code e-mail as queued, as {@link EmailConfirmationWrites.markEnqueued} describes. */
   async markEmailConfirmationEnqueued(userId: string, requestId: string): Promise<boolean> {
-    const user = await this.#conditionalUpdate(
-      userId,
-      'SET #confirmation.#enqueued = :true',
-      '#confirmation.#requestId = :requestId',
-      { '#confirmation': 'emailConfirmation', '#enqueued': 'enqueued', '#requestId': 'requestId' },
-      { ':true': true, ':requestId': requestId },
-    );
-
-    return user !== undefined;
+    return this.#emailConfirmations.markEnqueued(userId, requestId);
   }
 
-  /**
-   * Counts a wrong code for confirmation `requestId`. Returns the updated user, or `undefined` when that
-   * confirmation is no longer pending or already has `maxFailedAttempts` wrong codes.
-   */
+  /** Counts a wrong code, as {@link EmailConfirmationWrites.recordFailedAttempt} describes. */
   async recordFailedEmailConfirmation(
     userId: string,
     requestId: string,
     maxFailedAttempts: number,
   ): Promise<User | undefined> {
-    return this.#conditionalUpdate(
-      userId,
-      'SET #confirmation.#failed = #confirmation.#failed + :one, #updated = :now',
-      '#confirmation.#requestId = :requestId AND #confirmation.#failed < :max',
-      {
-        '#confirmation': 'emailConfirmation',
-        '#failed': 'failedAttempts',
-        '#requestId': 'requestId',
-        '#updated': 'updatedAtEpochMs',
-      },
-      { ':one': 1, ':requestId': requestId, ':max': maxFailedAttempts, ':now': this.#now() },
-    );
+    return this.#emailConfirmations.recordFailedAttempt(userId, requestId, maxFailedAttempts);
   }
 
-  /**
-   * Stores `preferences` (which contain the confirmed address) and removes confirmation `requestId` in one
-   * conditional write, so a code confirms at most once. Returns `undefined` when the confirmation is no
-   * longer pending, has expired at `nowMs`, or has `maxFailedAttempts` wrong codes.
-   */
+  /** Confirms the address at most once, as {@link EmailConfirmationWrites.complete} describes. */
   async completeEmailConfirmation(
     userId: string,
     requestId: string,
     preferences: NotificationPreferences,
     limits: { nowMs: number; maxFailedAttempts: number },
   ): Promise<User | undefined> {
-    return this.#conditionalUpdate(
-      userId,
-      'SET #notifications = :notifications, #updated = :now REMOVE #confirmation',
-      '#confirmation.#requestId = :requestId AND #confirmation.#failed < :max AND ' +
-        '#confirmation.#expires > :nowMs',
-      {
-        '#notifications': 'notifications',
-        '#confirmation': 'emailConfirmation',
-        '#requestId': 'requestId',
-        '#failed': 'failedAttempts',
-        '#expires': 'expiresAtEpochMs',
-        '#updated': 'updatedAtEpochMs',
-      },
-      {
-        ':notifications': preferences,
-        ':requestId': requestId,
-        ':max': limits.maxFailedAttempts,
-        ':nowMs': limits.nowMs,
-        ':now': this.#now(),
-      },
-    );
+    return this.#emailConfirmations.complete(userId, requestId, preferences, limits);
   }
 
   /** Removes the pending e-mail confirmation, if any. */
@@ -341,35 +295,6 @@ export class UserStore {
       return { users: (result.Items ?? []) as User[], nextKey: result.LastEvaluatedKey };
     } catch (error) {
       throw new StoreError('Scan (weekly summary subscribers)', this.#options.usersTable, { cause: error });
-    }
-  }
-
-  async #conditionalUpdate(
-    userId: string,
-    expression: string,
-    condition: string,
-    names: Record<string, string>,
-    values: Record<string, unknown>,
-  ): Promise<User | undefined> {
-    try {
-      const result = await this.#options.client.send(
-        new UpdateCommand({
-          TableName: this.#options.usersTable,
-          Key: { userId },
-          UpdateExpression: expression,
-          ConditionExpression: `attribute_exists(userId) AND ${condition}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-
-      return result.Attributes as User;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) {
-        return undefined;
-      }
-      throw new StoreError('UpdateItem (conditional)', this.#options.usersTable, { cause: error });
     }
   }
 

@@ -1,13 +1,22 @@
-/** HTTP client of the WhatsApp Cloud API (Graph API): messages, read receipts and media downloads. */
-import { createHash } from 'node:crypto';
+/**
+ * HTTP client of the WhatsApp Cloud API (Graph API): messages, read receipts and media downloads. The
+ * download checks (trusted hosts, size limit, streaming read) are in `graph-media.ts`.
+ */
 import {
   classifyGraphError,
   GraphApiError,
   graphNetworkError,
   WhatsAppMediaExpiredError,
   WhatsAppMediaTooLargeError,
-  WhatsAppMediaUrlError,
 } from './graph-errors';
+import {
+  assertByteLimit,
+  matchesSha256,
+  parseSize,
+  readLimited,
+  rejectAnnouncedOversize,
+  trustedMediaUrl,
+} from './graph-media';
 import type {
   GraphApiClientOptions,
   GraphLogger,
@@ -23,12 +32,6 @@ export type * from './graph-types';
 const DEFAULT_BASE_URL = 'https://graph.facebook.com';
 const DEFAULT_API_VERSION = 'v23.0';
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-/**
- * Host suffixes of Meta's media download URLs (`lookaside.fbsbx.com` in practice). The access token goes
- * only to these hosts over HTTPS, or to the configured Graph API origin, where the local fake serves media.
- */
-const META_MEDIA_HOST_SUFFIXES = ['.fbsbx.com', '.facebook.com', '.fbcdn.net', '.whatsapp.net'];
 
 /**
  * Typed Cloud API client for one access token.
@@ -162,7 +165,7 @@ export class GraphApiClient {
    */
   async downloadMedia(url: string, maxBytes: number): Promise<GraphMediaFile> {
     assertByteLimit(maxBytes);
-    const target = this.trustedMediaUrl(url);
+    const target = trustedMediaUrl(url, this.baseUrl);
     const response = await this.send('downloadMedia', 'GET', target);
 
     if (response.status === 404 || response.status === 410) {
@@ -174,13 +177,10 @@ export class GraphApiClient {
       throw await this.failureOf('downloadMedia', response);
     }
 
-    const declaredBytes = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (declaredBytes > maxBytes) {
-      await response.body?.cancel();
-      throw new WhatsAppMediaTooLargeError(declaredBytes, maxBytes, true);
-    }
-
-    const bytes = await this.readLimited(response, maxBytes);
+    await rejectAnnouncedOversize(response, maxBytes);
+    const bytes = await readLimited(response, maxBytes, (error) =>
+      graphNetworkError('downloadMedia', error, this.timeoutMs, [this.accessToken]),
+    );
     const mimeType = response.headers.get('content-type') ?? 'application/octet-stream';
     this.logger?.debug('WhatsApp media downloaded', { sizeBytes: bytes.byteLength, mimeType });
     return { bytes, mimeType };
@@ -298,49 +298,6 @@ export class GraphApiClient {
     });
     return error;
   }
-
-  /** Reads a download into memory, stopping as soon as more than `maxBytes` arrived. */
-  private async readLimited(response: Response, maxBytes: number): Promise<Uint8Array> {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-
-    try {
-      for await (const chunk of response.body ?? []) {
-        total += chunk.byteLength;
-        // Throwing inside for await cancels the stream, so the rest is never read.
-        if (total > maxBytes) {
-          throw new WhatsAppMediaTooLargeError(total, maxBytes, false);
-        }
-
-        chunks.push(chunk);
-      }
-    } catch (error) {
-      throw error instanceof WhatsAppMediaTooLargeError
-        ? error
-        : graphNetworkError('downloadMedia', error, this.timeoutMs, [this.accessToken]);
-    }
-
-    return new Uint8Array(Buffer.concat(chunks));
-  }
-
-  private trustedMediaUrl(url: string): string {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new WhatsAppMediaUrlError('(not a URL)');
-    }
-
-    const isGraphOrigin = parsed.origin === new URL(this.baseUrl).origin;
-    const isMetaHost =
-      parsed.protocol === 'https:' &&
-      META_MEDIA_HOST_SUFFIXES.some((suffix) => `.${parsed.hostname}`.endsWith(suffix));
-    if (!isGraphOrigin && !isMetaHost) {
-      throw new WhatsAppMediaUrlError(parsed.host);
-    }
-
-    return parsed.href;
-  }
 }
 
 function parseBaseUrl(baseUrl: string): string {
@@ -371,21 +328,6 @@ function pathSegment(name: string, value: string): string {
   return encodeURIComponent(value);
 }
 
-function assertByteLimit(maxBytes: number): void {
-  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
-    throw new TypeError(
-      `WhatsApp media maxBytes ${maxBytes} is invalid; pass a positive whole number of bytes.`,
-    );
-  }
-}
-
-/** Parses `file_size`, which Meta sends as a number or as a decimal string. */
-function parseSize(value: unknown): number | undefined {
-  const size = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-
-  return typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? size : undefined;
-}
-
 /**
  * Checks whether an error means that `GET /{id}` found no object. Graph API rejects an unknown or expired id
  * with code 100 and subcode 33 ("Unsupported get request. Object with ID … does not exist").
@@ -405,11 +347,4 @@ function unexpectedResponse(operation: GraphOperation, httpStatus: number, detai
       `WhatsApp ${operation} returned HTTP ${httpStatus} with a body that does not have Graph API's shape ` +
       `(${detail}); retry later.`,
   });
-}
-
-/** Compares bytes with a SHA-256 given as hex or base64. */
-function matchesSha256(bytes: Uint8Array, expected: string): boolean {
-  const digest = createHash('sha256').update(bytes).digest();
-
-  return expected.toLowerCase() === digest.toString('hex') || expected === digest.toString('base64');
 }
