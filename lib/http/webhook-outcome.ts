@@ -25,6 +25,17 @@ export function rejectedResult(
   return { outcome: 'rejected', reason, response: jsonResponse(statusCode, { error }) };
 }
 
+/**
+ * Builds an unavailable result, so the sender delivers the request again. Its body names no cause, because
+ * a 5xx response must not reveal internals.
+ */
+export function unavailableResult(statusCode: 500 | 503): WebhookResult {
+  return {
+    outcome: 'unavailable',
+    response: jsonResponse(statusCode, { error: 'Temporarily unavailable.' }),
+  };
+}
+
 /** Settings of {@link handleWebhookRequest} besides the request. */
 export interface WebhookRequestContext {
   /** The `channel` dimension and trace annotation, such as `whatsapp`. */

@@ -7,23 +7,13 @@ import { localLambdaContext } from '../../infra/local/lambda-context';
 import { parseEnvelope } from '../../lib/inbound/envelope';
 import { normalizeEnvelope } from '../../lib/inbound/normalize';
 import { CapturingLogger } from '../support/capturing-logger';
+import { seededRandom } from '../support/seeded-random';
+import { createStatusTally, sendAndCount } from './status-tally';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 10_000);
 const SECRET = 'fuzz-secret-token_0123456789';
 const TELEGRAM_IP = '149.154.167.220';
 const ROOT = path.resolve(__dirname, '..', '..');
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be reproduced from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function samples(): unknown[] {
   const found: unknown[] = [];
@@ -265,26 +255,20 @@ describe('Telegram webhook fuzzing', () => {
       { sqs, logger: new CapturingLogger('telegram-webhook', []) },
     );
     const pool = samples();
-    const next = random(20261204);
-    const counts: Record<string, Record<string, number>> = {};
-    const failures: string[] = [];
+    const next = seededRandom(20261204);
+    const tally = createStatusTally();
+    const { counts, failures } = tally;
     let queuedInvalid = 0;
     let unprocessable = 0;
 
     for (let iteration = 0; iteration < ITERATIONS; iteration += 1) {
       const testCase = generate(next, pool[Math.floor(next() * pool.length)]);
       const before = sent.length;
-      let status: number;
-      try {
-        status = (await handler(event(testCase), localLambdaContext('telegram-webhook', 5))).statusCode ?? 0;
-      } catch (error) {
-        failures.push(`#${iteration} ${testCase.category}: threw ${(error as Error).name}`);
+      const status = await sendAndCount(tally, iteration, testCase.category, () =>
+        handler(event(testCase), localLambdaContext('telegram-webhook', 5)),
+      );
+      if (status === undefined) {
         continue;
-      }
-      counts[testCase.category] ??= {};
-      counts[testCase.category]![status] = (counts[testCase.category]![status] ?? 0) + 1;
-      if (status >= 500) {
-        failures.push(`#${iteration} ${testCase.category}: HTTP ${status}`);
       }
       if (sent.length > before) {
         if (testCase.mustNotQueue) {

@@ -8,6 +8,8 @@ import { localLambdaContext } from '../../infra/local/lambda-context';
 import { parseEnvelope, type WhatsAppEnvelope } from '../../lib/inbound/envelope';
 import { normalizeEnvelope } from '../../lib/inbound/normalize';
 import { CapturingLogger } from '../support/capturing-logger';
+import { seededRandom } from '../support/seeded-random';
+import { createStatusTally, sendAndCount } from './status-tally';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 5_000);
 const SEED = 20260605;
@@ -19,18 +21,6 @@ const PHONE_NUMBER_IDS = ['200000000000002', '200000000000009', '123456789012345
 const ROOT = path.resolve(__dirname, '..', '..');
 /** What SQS accepts as a FIFO group or deduplication id. */
 const FIFO_ID = /^[!-~]{1,128}$/;
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be reproduced from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Payload = Record<string, unknown>;
 
@@ -448,7 +438,7 @@ describe('WhatsApp webhook fuzzing', () => {
       { sqs, logger: new CapturingLogger('whatsapp-webhook', lines) },
     );
     const pool = samples();
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     // Every field of every sample gets one wrong value first, then the random cases follow.
     const sweep = pool.flatMap((sample) =>
       pathsOf(sample).map((at) => ({
@@ -457,8 +447,8 @@ describe('WhatsApp webhook fuzzing', () => {
         at,
       })),
     );
-    const counts: Record<string, Record<string, number>> = {};
-    const failures: string[] = [];
+    const tally = createStatusTally();
+    const { counts, failures } = tally;
     const invalid: string[] = [];
     let queuedItems = 0;
     let secretLeaks = 0;
@@ -477,17 +467,11 @@ describe('WhatsApp webhook fuzzing', () => {
           )
         : generate(next, pool[Math.floor(next() * pool.length)]!);
       const callsBefore = calls.length;
-      let status: number;
-      try {
-        status = (await handler(event(testCase), localLambdaContext('whatsapp-webhook', 5))).statusCode ?? 0;
-      } catch (error) {
-        failures.push(`#${iteration} ${testCase.category}: threw ${(error as Error).name}`);
+      const status = await sendAndCount(tally, iteration, testCase.category, () =>
+        handler(event(testCase), localLambdaContext('whatsapp-webhook', 5)),
+      );
+      if (status === undefined) {
         continue;
-      }
-      counts[testCase.category] ??= {};
-      counts[testCase.category]![status] = (counts[testCase.category]![status] ?? 0) + 1;
-      if (status >= 500) {
-        failures.push(`#${iteration} ${testCase.category}: HTTP ${status}`);
       }
 
       const newCalls = calls.slice(callsBefore);

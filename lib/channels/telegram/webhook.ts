@@ -3,15 +3,14 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { getHeader, rawBody, secretsEqual } from '../../http/request';
 import { jsonResponse } from '../../http/response';
-import { type InboundEnvelope, serializeEnvelope } from '../../inbound/envelope';
-import { correlationIdOf } from '../../observability/correlation-id';
 import {
-  DISCARDING_METRICS,
-  METRICS,
-  type MetricsSink,
-  type WebhookOutcome,
-  type WebhookRejectReason,
-} from '../../observability/metric-names';
+  handleWebhookRequest,
+  rejectedResult,
+  unavailableResult,
+  type WebhookResult,
+} from '../../http/webhook-outcome';
+import { type InboundEnvelope, serializeEnvelope } from '../../inbound/envelope';
+import type { MetricsSink } from '../../observability/metric-names';
 import type { Tracing } from '../../observability/tracing';
 import type { TelegramSecretsLoader } from '../../secrets/telegram-secrets';
 import { isTelegramSourceIp } from './source-ip';
@@ -44,11 +43,6 @@ export interface TelegramWebhookDependencies {
 
 const CHANNEL = 'telegram';
 
-/** A response and how it counts in the webhook metrics. */
-type WebhookResult =
-  | { outcome: Exclude<WebhookOutcome, 'rejected'>; response: APIGatewayProxyStructuredResultV2 }
-  | { outcome: 'rejected'; reason: WebhookRejectReason; response: APIGatewayProxyStructuredResultV2 };
-
 /**
  * Verifies a Telegram webhook request and queues the update for the processor.
  *
@@ -59,44 +53,13 @@ type WebhookResult =
  * API Gateway's request id becomes the correlation id: the log lines of this request carry it as
  * `correlationId`, the trace is annotated with it, and the envelope takes it to the processor.
  */
-export async function handleTelegramWebhook(
+export function handleTelegramWebhook(
   event: APIGatewayProxyEventV2,
   dependencies: TelegramWebhookDependencies,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const { logger } = dependencies;
-  const correlationId = correlationIdOf(event);
-  logger.appendKeys({ correlationId });
-  dependencies.tracing?.annotate({ channel: CHANNEL, correlationId });
-  try {
-    const result = await verifyAndQueue(event, dependencies, correlationId);
-    recordOutcome(dependencies.metrics ?? DISCARDING_METRICS, result);
-
-    return result.response;
-  } finally {
-    logger.removeKeys(['correlationId']);
-  }
-}
-
-function recordOutcome(metrics: MetricsSink, result: WebhookResult): void {
-  metrics.record(METRICS.webhookRequests, { channel: CHANNEL, outcome: result.outcome });
-  if (result.outcome === 'rejected') {
-    metrics.record(METRICS.webhookRejected, { channel: CHANNEL, reason: result.reason });
-  }
-  if (result.outcome === 'unavailable') {
-    metrics.record(METRICS.webhookUnavailable, { channel: CHANNEL });
-  }
-}
-
-function rejected(
-  reason: WebhookRejectReason,
-  statusCode: number,
-  body: Record<string, unknown>,
-): WebhookResult {
-  return { outcome: 'rejected', reason, response: jsonResponse(statusCode, body) };
-}
-
-function unavailable(): WebhookResult {
-  return { outcome: 'unavailable', response: jsonResponse(503, { error: 'Temporarily unavailable.' }) };
+  return handleWebhookRequest(event, { channel: CHANNEL, ...dependencies }, (correlationId) =>
+    verifyAndQueue(event, dependencies, correlationId),
+  );
 }
 
 async function verifyAndQueue(
@@ -111,9 +74,7 @@ async function verifyAndQueue(
       reason: 'source-ip',
       sourceIp,
     });
-    return rejected('source-ip', 403, {
-      error: 'Requests are accepted only from Telegram webhook networks.',
-    });
+    return rejectedResult('source-ip', 403, 'Requests are accepted only from Telegram webhook networks.');
   }
 
   let webhookSecret: string;
@@ -123,11 +84,11 @@ async function verifyAndQueue(
     logger.error('Could not load the Telegram webhook secret; Telegram will deliver the update again', {
       error: describeError(error),
     });
-    return unavailable();
+    return unavailableResult(503);
   }
   if (!secretsEqual(getHeader(event.headers, TELEGRAM_SECRET_HEADER), webhookSecret)) {
     logger.warn('Rejected Telegram webhook: missing or wrong secret token', { reason: 'secret-token' });
-    return rejected('secret-token', 401, { error: `Missing or wrong ${TELEGRAM_SECRET_HEADER} header.` });
+    return rejectedResult('secret-token', 401, `Missing or wrong ${TELEGRAM_SECRET_HEADER} header.`);
   }
 
   const body = rawBody(event);
@@ -137,9 +98,11 @@ async function verifyAndQueue(
       bodyBytes: body.byteLength,
       maxBodyBytes: dependencies.maxBodyBytes,
     });
-    return rejected('body-size', 413, {
-      error: `Body of ${body.byteLength} bytes exceeds ${dependencies.maxBodyBytes} bytes.`,
-    });
+    return rejectedResult(
+      'body-size',
+      413,
+      `Body of ${body.byteLength} bytes exceeds ${dependencies.maxBodyBytes} bytes.`,
+    );
   }
 
   let parsed: unknown;
@@ -150,7 +113,7 @@ async function verifyAndQueue(
       reason: 'json',
       bodyBytes: body.byteLength,
     });
-    return rejected('json', 400, { error: 'Body is not valid JSON.' });
+    return rejectedResult('json', 400, 'Body is not valid JSON.');
   }
 
   const check = checkTelegramUpdate(parsed);
@@ -159,7 +122,7 @@ async function verifyAndQueue(
       reason: 'shape',
       detail: check.reason,
     });
-    return rejected('shape', 400, { error: `Not a Telegram update: ${check.reason}.` });
+    return rejectedResult('shape', 400, `Not a Telegram update: ${check.reason}.`);
   }
   dependencies.tracing?.annotate({ updateId: check.updateId });
   if (check.outcome === 'ignored') {
@@ -189,7 +152,7 @@ async function verifyAndQueue(
       updateId: check.updateId,
       error: describeError(error),
     });
-    return unavailable();
+    return unavailableResult(503);
   }
 
   logger.info('Queued Telegram update', {
