@@ -79,3 +79,10 @@ export async function handleWebhookRequest(
     logger.removeKeys(['correlationId']);
   }
 }
+
+/** Name and message of an error for a log line; the webhooks' errors never carry secrets or message text. */
+export function describeError(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Unknown', message: String(error) };
+}

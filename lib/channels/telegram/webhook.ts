@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { getHeader, rawBody, secretsEqual } from '../../http/request';
 import { jsonResponse } from '../../http/response';
 import {
+  describeError,
   handleWebhookRequest,
   rejectedResult,
   unavailableResult,
@@ -162,10 +163,4 @@ async function verifyAndQueue(
   });
 
   return { outcome: 'queued', response: jsonResponse(200, { ok: true }) };
-}
-
-function describeError(error: unknown): { name: string; message: string } {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'Unknown', message: String(error) };
 }

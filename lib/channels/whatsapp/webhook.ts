@@ -3,7 +3,13 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { getHeader, rawBody } from '../../http/request';
 import { jsonResponse } from '../../http/response';
-import { handleWebhookRequest, rejectedResult, type WebhookResult } from '../../http/webhook-outcome';
+import {
+  describeError,
+  handleWebhookRequest,
+  rejectedResult,
+  unavailableResult,
+  type WebhookResult,
+} from '../../http/webhook-outcome';
 import type { MetricsSink } from '../../observability/metric-names';
 import type { Tracing } from '../../observability/tracing';
 import type { WhatsAppSecrets, WhatsAppSecretsLoader } from '../../secrets/whatsapp-secrets';
@@ -67,13 +73,6 @@ export function handleWhatsAppWebhook(
   );
 }
 
-function unavailable(statusCode: 500 | 503): WebhookResult {
-  return {
-    outcome: 'unavailable',
-    response: jsonResponse(statusCode, { error: 'Temporarily unavailable.' }),
-  };
-}
-
 async function routeRequest(
   event: APIGatewayProxyEventV2,
   dependencies: WhatsAppWebhookDependencies,
@@ -102,7 +101,7 @@ async function routeRequest(
           setting: error.setting,
         },
       );
-      return unavailable(503);
+      return unavailableResult(503);
     }
     throw error;
   }
@@ -118,7 +117,7 @@ async function secretsOrUnavailable(
     dependencies.logger.error('Could not load the WhatsApp secrets, so Meta will deliver the request again', {
       error: describeError(error),
     });
-    return unavailable(503);
+    return unavailableResult(503);
   }
 }
 
@@ -232,16 +231,10 @@ async function verifyAndQueue(
   );
   logQueueResult(logger, split.envelopes, queueResult, body.byteLength);
   if (queueResult.failed.length > 0 || queueResult.notSent.length > 0) {
-    return unavailable(500);
+    return unavailableResult(500);
   }
 
   return queueResult.queued.length > 0
     ? { outcome: 'queued', response: jsonResponse(200, { ok: true, queued: queueResult.queued.length }) }
     : { outcome: 'ignored', response: jsonResponse(200, { ok: true, queued: 0 }) };
-}
-
-function describeError(error: unknown): { name: string; message: string } {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'Unknown', message: String(error) };
 }
