@@ -54,6 +54,7 @@ export const FUNCTION_ENTRIES = {
   sesFeedback: 'functions/ses-feedback/handler.ts',
   weeklySummary: 'functions/weekly-summary/handler.ts',
   alarmNotifier: 'functions/alarm-notifier/handler.ts',
+  whatsappWebhook: 'functions/whatsapp-webhook/handler.ts',
 } as const;
 
 /** Update types the bot subscribes to with setWebhook. */
@@ -74,6 +75,12 @@ export const TELEGRAM_ALLOWED_UPDATES = [
 export const WEBHOOK_MAX_BODY_BYTES = 1_048_576;
 
 /**
+ * Largest media file in bytes that the processor downloads from WhatsApp (WHATSAPP_MAX_MEDIA_BYTES), 16 MiB,
+ * the processor's own default. The stack sets the value explicitly, so the template shows the limit in force.
+ */
+export const WHATSAPP_MAX_MEDIA_BYTES = 16 * 1_048_576;
+
+/**
  * Powertools service names of the functions (POWERTOOLS_SERVICE_NAME). Powertools Metrics records the
  * service name as the `service` dimension of every custom metric, so alarms on those metrics need it.
  */
@@ -86,6 +93,7 @@ export const SERVICE_NAMES = {
   sesFeedback: 'ses-feedback',
   weeklySummary: 'weekly-summary',
   alarmNotifier: 'alarm-notifier',
+  whatsappWebhook: 'whatsapp-webhook',
 } as const;
 
 /** A dependency of the resilience layer that gets a circuit breaker alarm. */
@@ -94,13 +102,19 @@ export interface MonitoredDependency {
   readonly dependency: string;
   /** Service names of the functions that call it. Its alarm adds up their metrics. */
   readonly callers: readonly string[];
+  /**
+   * Stage setting that the calls depend on: a stack with `whatsapp` turned off makes no WhatsApp calls, so
+   * it leaves the alarm out.
+   * @default - none, so every stack has the alarm
+   */
+  readonly requires?: 'whatsapp';
 }
 
 /**
  * Dependencies that get a circuit breaker alarm. Add an entry when code starts calling a new dependency
- * (`whatsapp`, `openai`, `vision`), or a caller when another function calls one. The dependency keys are
- * the ones that lib/ passes to the resilience layer: `telegram` in the processor, and `ses`, `sns` and
- * `slack` in lib/notify/senders. The dashboard's breaker widgets use CloudWatch SEARCH and show every
+ * (`openai`, `vision`), or a caller when another function calls one. The dependency keys are the ones that
+ * lib/ passes to the resilience layer: `telegram`, `whatsapp` (Graph API messages) and `whatsapp:media`
+ * (media downloads) in the processor, and `ses`, `sns` and `slack` in lib/notify/senders. The dashboard's breaker widgets use CloudWatch SEARCH and show every
  * dependency without this list, but alarms cannot use SEARCH.
  *
  * The FX providers (`fx:<provider id>` in lib/fx/http.ts) get no alarm, because it could never fire. The
@@ -110,6 +124,8 @@ export interface MonitoredDependency {
  */
 export const MONITORED_DEPENDENCIES: readonly MonitoredDependency[] = [
   { dependency: 'telegram', callers: [SERVICE_NAMES.messageProcessor] },
+  { dependency: 'whatsapp', callers: [SERVICE_NAMES.messageProcessor], requires: 'whatsapp' },
+  { dependency: 'whatsapp:media', callers: [SERVICE_NAMES.messageProcessor], requires: 'whatsapp' },
   { dependency: 'ses', callers: [SERVICE_NAMES.notificationSender] },
   { dependency: 'sns', callers: [SERVICE_NAMES.notificationSender] },
   { dependency: 'slack', callers: [SERVICE_NAMES.notificationSender] },

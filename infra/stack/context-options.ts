@@ -50,6 +50,10 @@ export const CONTEXT_OPTIONS = [
   'fxBaseCurrency',
   'fxCurrencies',
   'weeklySummarySettingsUrl',
+  'whatsapp',
+  'whatsappReplyTemplate',
+  'whatsappTemplateLanguage',
+  'whatsappApiVersion',
 ] as const;
 
 /** A value of {@link CONTEXT_OPTIONS}. */
@@ -95,6 +99,26 @@ export function parseText(key: string, value: unknown): string | undefined {
   }
 
   return value;
+}
+
+/**
+ * Parses an on/off option such as `whatsapp`: `true` or `false`, as a JSON boolean or as the text that
+ * `-c whatsapp=false` passes.
+ * @returns `undefined` when the option is not set, so the stage default applies.
+ * @throws InvalidContextValueError for anything else.
+ */
+export function parseBoolean(key: string, value: unknown): boolean | undefined {
+  if (isUnset(value)) {
+    return undefined;
+  }
+  if (value === true || value === 'true') {
+    return true;
+  }
+  if (value === false || value === 'false') {
+    return false;
+  }
+
+  throw new InvalidContextValueError(key, value, 'true or false');
 }
 
 /**

@@ -42,6 +42,12 @@ export interface SearchCustomMetricOptions {
    * @default - the metric name
    */
   readonly label?: string;
+  /**
+   * Dimension values that every returned time series must have, such as `{ channel: 'whatsapp' }`. Each
+   * becomes a `name="value"` term of the search, which matches the dimension's value exactly.
+   * @default - none, so every dimension combination of the metric
+   */
+  readonly dimensions?: Partial<Record<MetricDimension, string>>;
 }
 
 /**
@@ -57,7 +63,10 @@ export function searchCustomMetric(
   options: SearchCustomMetricOptions,
 ): SearchExpression {
   const period = options.period ?? Duration.minutes(1);
-  const query = `Namespace="${METRIC_NAMESPACE}" MetricName="${metricName}"`;
+  const dimensionTerms = Object.entries(options.dimensions ?? {}).map(
+    ([name, value]) => ` ${name}="${value}"`,
+  );
+  const query = `Namespace="${METRIC_NAMESPACE}" MetricName="${metricName}"${dimensionTerms.join('')}`;
 
   return new SearchExpression({
     expression: `SEARCH('${query}', '${options.statistic}', ${period.toSeconds()})`,

@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { AlarmBase } from 'aws-cdk-lib/aws-cloudwatch';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
@@ -6,14 +6,14 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { BOT_TOKEN_PLACEHOLDER } from '../../lib/channels/telegram/register-webhook';
-import type { TableId } from '../../lib/store/tables';
-import { FUNCTION_ENTRIES, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
+import { TABLES, type TableId, WHATSAPP_STATE_TABLE } from '../../lib/store/tables';
+import { FUNCTION_ENTRIES, MONITORED_DEPENDENCIES, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
 import { AlarmNotifier } from './alarm-notifier';
 import { createAlarmTopic, notifyOnStateChange } from './alarm-topic';
-import type { FunctionDefaults, LogLevel } from './application-function';
-import type { EmailIdentityMode, EmailSender } from './context-options';
+import type { FunctionDefaults } from './application-function';
 import { EmailSending } from './email-sending';
 import { FailedInvocations } from './failed-invocations';
+import type { FinancyStackProps, FunctionEntries } from './financy-stack-props';
 import { FxMonitoring } from './fx-monitoring';
 import { FxRefresh } from './fx-refresh';
 import { NotificationMonitoring } from './notification-monitoring';
@@ -23,125 +23,23 @@ import { OperationsDashboard } from './operations-dashboard';
 import { MessageProcessor } from './processor';
 import { SesFeedback } from './ses-feedback';
 import { addStackOutputs } from './stack-outputs';
-import { type Stage, settingsForStage } from './stage';
+import { settingsForStage } from './stage';
 import { FinancyTables } from './tables';
 import { TelegramIngest } from './telegram-ingest';
 import { TelegramWebhookRegistration } from './webhook-registration';
 import { WeeklySummary } from './weekly-summary';
+import { WhatsAppIngest } from './whatsapp-ingest';
+import { WhatsAppMonitoring } from './whatsapp-monitoring';
+import { resolveWhatsAppOptions } from './whatsapp-options';
 
-/** Entry files of the stack's functions, by function. */
-export type FunctionEntries = Record<keyof typeof FUNCTION_ENTRIES, string>;
-
-/** Properties of {@link FinancyStack}. */
-export interface FinancyStackProps extends StackProps {
-  /** Stage that picks removal policies, deletion protection and log retention. */
-  readonly stage: Stage;
-  /**
-   * Absolute path of the repository root, against which function entries are resolved. The CDK
-   * app passes the folder above infra/, so synth works from any working directory.
-   * @default process.cwd(), which is the repository root when the cdk CLI runs the app
-   */
-  readonly projectRoot?: string;
-  /**
-   * Entry files that replace the ones in FUNCTION_ENTRIES, absolute or relative to `projectRoot`.
-   * NodejsFunction rejects an entry outside `projectRoot`, so stand-in files belong inside it.
-   * @default FUNCTION_ENTRIES from infra/definitions
-   */
-  readonly entries?: Partial<FunctionEntries>;
-  /**
-   * Powertools log level of every function.
-   * @default 'INFO'
-   */
-  readonly logLevel?: LogLevel;
-  /**
-   * Share of invocations, from 0 to 1, that log at DEBUG level (POWERTOOLS_LOGGER_SAMPLE_RATE). The app
-   * reads it from `-c debugSampleRate=0.1`.
-   * @default the stage's setting: 0.1 in dev, 0 in prod
-   */
-  readonly debugSampleRate?: number;
-  /**
-   * Reserved concurrency of the webhook function, or `null` for none. Lambda rejects a reservation that
-   * would leave less than 100 unreserved concurrent executions in the account, so an account whose
-   * concurrency quota is low needs a lower value or `null`. The app reads it from
-   * `-c webhookReservedConcurrency=<n|none>`.
-   * @default the stage's setting: 5 in dev, 40 in prod
-   */
-  readonly webhookReservedConcurrency?: number | null;
-  /**
-   * Most processor instances that the inbound queue's event source runs at once, from 2 to 1,000. The app
-   * reads it from `-c processorMaxConcurrency=<n>`.
-   * @default the stage's setting: 2 in dev, 10 in prod
-   */
-  readonly processorMaxConcurrency?: number;
-  /**
-   * Value that forces the webhook to be registered again, usually the VersionId of the secret
-   * after the bot token was set. The app reads it from `-c telegramSecretVersion=...`.
-   * @default 'initial'
-   */
-  readonly telegramSecretVersion?: string;
-  /**
-   * E-mail address subscribed to the alarm topic. AWS sends a confirmation mail first.
-   * @default - no subscription
-   */
-  readonly alarmEmail?: string;
-  /**
-   * ISO 4217 currency of new users (DEFAULT_CURRENCY).
-   * @default - the processor's own default, USD
-   */
-  readonly defaultCurrency?: string;
-  /**
-   * IANA time zone of new users (DEFAULT_TIME_ZONE).
-   * @default - the processor's own default, UTC
-   */
-  readonly defaultTimeZone?: string;
-  /**
-   * Sender of every notification e-mail (NOTIFY_EMAIL_FROM). The app reads it from `-c emailFromAddress=...`.
-   * @default - none: e-mail notifications fail until a sender is configured
-   */
-  readonly emailSender?: EmailSender;
-  /**
-   * Source of the sender's SES identity, one of EMAIL_IDENTITY_MODES. The app reads it from
-   * `-c emailIdentity=...`.
-   * @default 'address', an e-mail address identity that SES verifies by mail
-   */
-  readonly emailIdentityMode?: EmailIdentityMode;
-  /**
-   * ISO 4217 code that exchange rates are quoted against (FX_BASE_CURRENCY). The app reads it from
-   * `-c fxBaseCurrency=...`.
-   * @default 'USD'
-   */
-  readonly fxBaseCurrency?: string;
-  /**
-   * ISO 4217 codes that the FX refresh keeps rates for (FX_CURRENCIES). The app reads them from
-   * `-c fxCurrencies=EUR,GBP,...`.
-   * @default DEFAULT_FX_CURRENCIES from infra/stack/fx-refresh
-   */
-  readonly fxCurrencies?: readonly string[];
-  /**
-   * Most notification sender instances that the notification queue's event source runs at once, from 2 to
-   * 1,000. The app reads it from `-c notificationSenderMaxConcurrency=<n>`.
-   * @default the stage's setting: 2 in dev, 5 in prod
-   */
-  readonly notificationSenderMaxConcurrency?: number;
-  /**
-   * Sender ID shown on SMS where the destination country supports one (NOTIFY_SMS_SENDER_ID).
-   * @default - none
-   */
-  readonly smsSenderId?: string;
-  /**
-   * https link to the notification settings in the weekly summary e-mail (WEEKLY_SUMMARY_SETTINGS_URL). The
-   * app reads it from `-c weeklySummarySettingsUrl=...`.
-   * @default - none, so the e-mail has no settings link
-   */
-  readonly weeklySummarySettingsUrl?: string;
-}
+export type { FinancyStackProps, FunctionEntries } from './financy-stack-props';
 
 /**
- * The Financy chat integration for one stage. It contains the Telegram webhook API and function, the inbound
- * FIFO queue with its dead-letter queue, the message processor, the DynamoDB tables, the bot secret and the
- * deploy-time webhook registration. Around them are the hourly FX refresh, the notification queue with its
- * sender, SES sending and feedback, the weekly summary, the Slack alarm notifier, and the operational alarms
- * and dashboard.
+ * The Financy chat integration for one stage. It contains the webhook API with the Telegram and WhatsApp
+ * webhook functions, the inbound FIFO queue with its dead-letter queue, the message processor, the DynamoDB
+ * tables, the bot and WhatsApp secrets and the deploy-time Telegram webhook registration. Around them are
+ * the hourly FX refresh, the notification queue with its sender, SES sending and feedback, the weekly
+ * summary, the Slack alarm notifier, and the operational alarms and dashboard.
  */
 export class FinancyStack extends Stack {
   /** Secret with `botToken` and `webhookSecret`. */
@@ -154,6 +52,8 @@ export class FinancyStack extends Stack {
   readonly tables: FinancyTables;
   /** Webhook API, webhook function and inbound queues. */
   readonly ingest: TelegramIngest;
+  /** WhatsApp routes, webhook function and secret, or `undefined` when the stack has no WhatsApp channel. */
+  readonly whatsApp?: WhatsAppIngest;
   /** Queue consumer that handles updates and replies. */
   readonly processor: MessageProcessor;
   /** Deploy-time setWebhook call. */
@@ -194,9 +94,12 @@ export class FinancyStack extends Stack {
         ? settings.webhookReservedConcurrency
         : (props.webhookReservedConcurrency ?? undefined);
 
+    const whatsappEnabled = props.whatsapp ?? settings.whatsapp;
+
     this.tables = new FinancyTables(this, 'Tables', {
       removalPolicy: settings.removalPolicy,
       deletionProtection: settings.deletionProtection,
+      definitions: whatsappEnabled ? TABLES : TABLES.filter(({ id }) => id !== WHATSAPP_STATE_TABLE.id),
     });
 
     // The template contains only the placeholder token. The webhook secret is generated by Secrets
@@ -240,6 +143,17 @@ export class FinancyStack extends Stack {
       namePrefix,
       reservedConcurrency: webhookReservedConcurrency,
     });
+    if (whatsappEnabled) {
+      this.whatsApp = new WhatsAppIngest(this, 'WhatsAppIngest', {
+        functionDefaults,
+        entry: entries.whatsappWebhook,
+        api: this.ingest.api,
+        apiStage: this.ingest.stage,
+        queue: this.ingest.queue,
+        secretRemovalPolicy: settings.removalPolicy,
+        reservedConcurrency: webhookReservedConcurrency,
+      });
+    }
 
     this.emailSending = new EmailSending(this, 'EmailSending', {
       namePrefix,
@@ -285,6 +199,11 @@ export class FinancyStack extends Stack {
       maxConcurrency: props.processorMaxConcurrency ?? settings.processorMaxConcurrency,
       fxRates: { table: this.tableOf('fxRates'), baseCurrency: this.fxRefresh.baseCurrency },
       notificationQueue: this.notifications.queue,
+      whatsApp: this.whatsApp && {
+        secret: this.whatsApp.secret,
+        stateTable: this.tableOf('whatsappState'),
+        options: resolveWhatsAppOptions(props.whatsappOptions),
+      },
     });
 
     this.weeklySummary = new WeeklySummary(this, 'WeeklySummary', {
@@ -322,6 +241,9 @@ export class FinancyStack extends Stack {
       api: this.ingest.api,
       inboundQueue: this.ingest.queue,
       processorFunction: this.processor.processorFunction,
+      dependencies: MONITORED_DEPENDENCIES.filter(
+        ({ requires }) => requires !== 'whatsapp' || whatsappEnabled,
+      ),
     });
     this.operationsDashboard = new OperationsDashboard(this, 'OperationsDashboard', {
       api: this.ingest.api,
@@ -338,8 +260,8 @@ export class FinancyStack extends Stack {
   }
 
   /**
-   * Adds the alarms and dashboard rows of the FX refresh and the notifications, and the alarms of the
-   * failed-invocations and notification dead-letter queues.
+   * Adds the alarms and dashboard rows of the FX refresh, the notifications and the WhatsApp webhook, and the
+   * alarms of the failed-invocations and notification dead-letter queues.
    */
   private addFeatureOperations(): void {
     const fxMonitoring = new FxMonitoring(this, 'FxMonitoring', {
@@ -361,6 +283,14 @@ export class FinancyStack extends Stack {
     }
     this.operationsDashboard.addSection('FX rates', fxMonitoring.widgets);
     this.operationsDashboard.addSection('Notifications', notificationMonitoring.widgets);
+
+    if (this.whatsApp !== undefined) {
+      const whatsAppMonitoring = new WhatsAppMonitoring(this, 'WhatsAppMonitoring', {
+        webhookFunction: this.whatsApp.webhookFunction,
+      });
+      this.addOperationalAlarm(whatsAppMonitoring.webhookServerErrors);
+      this.operationsDashboard.addSection('WhatsApp webhook', whatsAppMonitoring.widgets);
+    }
   }
 
   private tableOf(tableId: TableId): TableV2 {

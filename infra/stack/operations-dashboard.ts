@@ -128,18 +128,7 @@ function webhookWidgets(props: OperationsDashboardProps): IWidget[] {
       ],
       12,
     ),
-    graph(
-      'Webhook function concurrency and throttles',
-      [
-        webhookFunction.metric('ConcurrentExecutions', {
-          statistic: 'Maximum',
-          period: ONE_MINUTE,
-          label: 'Concurrent executions',
-        }),
-        webhookFunction.metricThrottles({ statistic: 'Sum', period: ONE_MINUTE, label: 'Throttles' }),
-      ],
-      12,
-    ),
+    concurrencyGraph('Webhook function concurrency and throttles', webhookFunction),
   ];
 }
 
@@ -240,6 +229,25 @@ function dependencyWidgets(): IWidget[] {
       searchCustomMetric(METRICS.callsDeferred, { statistic: 'Sum' }),
     ]),
   ];
+}
+
+/**
+ * Returns a half-row graph of a function's concurrent executions and throttles per minute, which shows how
+ * close a webhook function runs to its reserved concurrency.
+ */
+export function concurrencyGraph(title: string, lambdaFunction: IFunction): GraphWidget {
+  return graph(
+    title,
+    [
+      lambdaFunction.metric('ConcurrentExecutions', {
+        statistic: 'Maximum',
+        period: ONE_MINUTE,
+        label: 'Concurrent executions',
+      }),
+      lambdaFunction.metricThrottles({ statistic: 'Sum', period: ONE_MINUTE, label: 'Throttles' }),
+    ],
+    12,
+  );
 }
 
 function graph(title: string, metrics: IMetric[], width = 8): GraphWidget {

@@ -6,10 +6,16 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TableId } from '../../lib/store/tables';
-import { PROCESSOR_BATCH_SIZE, PROCESSOR_TIMEOUT_SECONDS, SERVICE_NAMES } from '../definitions';
+import {
+  PROCESSOR_BATCH_SIZE,
+  PROCESSOR_TIMEOUT_SECONDS,
+  SERVICE_NAMES,
+  WHATSAPP_MAX_MEDIA_BYTES,
+} from '../definitions';
 import { ApplicationFunction, type FunctionDefaults } from './application-function';
 import { defaultPolicyOf } from './lambda-hardening';
 import type { FinancyTables } from './tables';
+import type { WhatsAppOptions } from './whatsapp-options';
 
 /**
  * Tables that the processor reads and writes, each with the environment variable that carries its deployed
@@ -23,6 +29,26 @@ const PROCESSOR_TABLES: ReadonlyMap<TableId, string> = new Map([
   ['idempotency', 'IDEMPOTENCY_TABLE'],
   ['resilience', 'RESILIENCE_TABLE'],
 ]);
+
+/** WhatsApp resources and settings that the processor needs to receive and send WhatsApp messages. */
+export interface ProcessorWhatsAppProps {
+  /** Secret with the WhatsApp credentials (WHATSAPP_SECRET_ARN). The function gets read access to it. */
+  readonly secret: ISecret;
+  /** Table of the WhatsApp state (WHATSAPP_STATE_TABLE). The function reads and writes it. */
+  readonly stateTable: ITableV2;
+  /** Reply template, its language and the Graph API version, each set explicitly. */
+  readonly options: Required<WhatsAppOptions>;
+  /**
+   * Graph API origin (WHATSAPP_API_BASE_URL).
+   * @default - unset, so the function uses https://graph.facebook.com
+   */
+  readonly apiBaseUrl?: string;
+  /**
+   * Largest media file in bytes that the processor downloads (WHATSAPP_MAX_MEDIA_BYTES).
+   * @default WHATSAPP_MAX_MEDIA_BYTES from infra/definitions, 16 MiB
+   */
+  readonly maxMediaBytes?: number;
+}
 
 /** Properties of {@link MessageProcessor}. */
 export interface MessageProcessorProps {
@@ -78,12 +104,17 @@ export interface MessageProcessorProps {
    * @default - none, so /settings replies that e-mail is not available
    */
   readonly notificationQueue?: IQueue;
+  /**
+   * The WhatsApp channel's secret, state table and settings (the WHATSAPP_* variables).
+   * @default - none, so the processor has no WHATSAPP_* variable and handles no WhatsApp message
+   */
+  readonly whatsApp?: ProcessorWhatsAppProps;
 }
 
 /**
  * The message processor: a function that consumes the inbound queue in batches, reports failed
  * records one by one so only those are retried, stores results in the tables and replies
- * through the Bot API.
+ * through the Telegram Bot API or the WhatsApp Graph API.
  */
 export class MessageProcessor extends Construct {
   /** The processor function. */
@@ -113,6 +144,13 @@ export class MessageProcessor extends Construct {
       FX_RATES_TABLE: props.fxRates?.table.tableName,
       FX_BASE_CURRENCY: props.fxRates?.baseCurrency,
       NOTIFICATION_QUEUE_URL: props.notificationQueue?.queueUrl,
+      WHATSAPP_SECRET_ARN: props.whatsApp?.secret.secretArn,
+      WHATSAPP_STATE_TABLE: props.whatsApp?.stateTable.tableName,
+      WHATSAPP_API_VERSION: props.whatsApp?.options.apiVersion,
+      WHATSAPP_REPLY_TEMPLATE: props.whatsApp?.options.replyTemplate,
+      WHATSAPP_TEMPLATE_LANGUAGE: props.whatsApp?.options.templateLanguage,
+      WHATSAPP_API_BASE_URL: props.whatsApp?.apiBaseUrl,
+      WHATSAPP_MAX_MEDIA_BYTES: props.whatsApp && (props.whatsApp.maxMediaBytes ?? WHATSAPP_MAX_MEDIA_BYTES),
     };
     for (const [name, value] of Object.entries(optionalSettings)) {
       if (value !== undefined) {
@@ -148,6 +186,8 @@ export class MessageProcessor extends Construct {
     props.secret.grantRead(this.processorFunction);
     props.fxRates?.table.grantReadData(this.processorFunction);
     props.notificationQueue?.grantSendMessages(this.processorFunction);
+    props.whatsApp?.secret.grantRead(this.processorFunction);
+    props.whatsApp?.stateTable.grantReadWriteData(this.processorFunction);
 
     for (const tableId of tableIds.filter((id) => props.tables.tablesWithIndexes.has(id))) {
       const table = props.tables.tables.get(tableId)!;

@@ -11,6 +11,17 @@ export function addStackOutputs(stack: FinancyStack): void {
     value: stack.telegramSecret.secretArn,
     description: 'Secret to put the bot token in (keep the generated webhookSecret)',
   });
+  if (stack.whatsApp !== undefined) {
+    new CfnOutput(stack, 'WhatsAppWebhookUrl', {
+      value: stack.whatsApp.webhookUrl,
+      description: 'Callback URL to enter in the Meta app (WhatsApp, Configuration, Webhook)',
+    });
+    new CfnOutput(stack, 'WhatsAppSecretArn', {
+      value: stack.whatsApp.secret.secretArn,
+      description:
+        'Secret to put the WhatsApp access token, app secret and phone number ids in (keep the generated verifyToken)',
+    });
+  }
   new CfnOutput(stack, 'WebhookRegistration', {
     value: stack.webhookRegistration.message,
     description: 'Result of the last webhook registration',

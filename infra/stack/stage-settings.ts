@@ -4,6 +4,7 @@ import type { Node } from 'constructs';
 import {
   assertKnownContextKeys,
   type ContextOption,
+  parseBoolean,
   parseCurrencyCode,
   parseCurrencyList,
   parseEmailAddress,
@@ -15,8 +16,9 @@ import {
   parseSampleRate,
   parseText,
 } from './context-options';
-import type { FinancyStackProps } from './financy-stack';
+import type { FinancyStackProps } from './financy-stack-props';
 import { parseStage } from './stage';
+import { parseWhatsAppOptions } from './whatsapp-options';
 
 /** Raised when a stage settings file cannot be read or contains something other than known options. */
 export class InvalidSettingsFileError extends Error {
@@ -100,6 +102,8 @@ export type StackSettings = Pick<
   | 'fxCurrencies'
   | 'notificationSenderMaxConcurrency'
   | 'weeklySummarySettingsUrl'
+  | 'whatsapp'
+  | 'whatsappOptions'
 >;
 
 /**
@@ -145,5 +149,11 @@ export function resolveStackSettings(node: Node, settingsDirectory: string): Sta
       option('notificationSenderMaxConcurrency'),
     ),
     weeklySummarySettingsUrl: parseHttpsUrl('weeklySummarySettingsUrl', option('weeklySummarySettingsUrl')),
+    whatsapp: parseBoolean('whatsapp', option('whatsapp')),
+    whatsappOptions: parseWhatsAppOptions({
+      replyTemplate: option('whatsappReplyTemplate'),
+      templateLanguage: option('whatsappTemplateLanguage'),
+      apiVersion: option('whatsappApiVersion'),
+    }),
   };
 }

@@ -43,6 +43,11 @@ export interface StageSettings {
    * once (2 to 1,000).
    */
   notificationSenderMaxConcurrency: number;
+  /**
+   * Whether the stack contains the WhatsApp channel: its webhook routes and function, its secret, its state
+   * table, its monitoring and the processor's WHATSAPP_* variables.
+   */
+  whatsapp: boolean;
 }
 
 const SETTINGS: Record<Stage, StageSettings> = {
@@ -56,6 +61,7 @@ const SETTINGS: Record<Stage, StageSettings> = {
     webhookReservedConcurrency: 5,
     processorMaxConcurrency: 2,
     notificationSenderMaxConcurrency: 2,
+    whatsapp: true,
   },
   // Prod keeps users' transactions and the bot token even when the stack or a resource is deleted.
   // Telegram opens at most 40 connections to a webhook at once (setWebhook's max_connections default,
@@ -71,6 +77,7 @@ const SETTINGS: Record<Stage, StageSettings> = {
     webhookReservedConcurrency: 40,
     processorMaxConcurrency: 10,
     notificationSenderMaxConcurrency: 5,
+    whatsapp: true,
   },
 };
 

@@ -1,16 +1,12 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
-  type CfnRoute,
-  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpStage,
   LogGroupLogDestination,
-  PayloadFormatVersion,
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -18,9 +14,9 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INBOUND_QUEUE, SERVICE_NAMES, WEBHOOK_MAX_BODY_BYTES } from '../definitions';
+import { INBOUND_QUEUE, SERVICE_NAMES } from '../definitions';
 import { notifyOnStateChange } from './alarm-topic';
-import { ApplicationFunction, type FunctionDefaults } from './application-function';
+import { addWebhookRoutes, type ChannelWebhookOptions, createWebhookFunction } from './channel-webhook';
 import { queueNotEmptyAlarm } from './queue-alarm';
 
 /** Path of the Telegram webhook route on the HTTP API. */
@@ -29,7 +25,8 @@ export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 /**
  * One JSON line per request in the API's access log. HTTP API access logs offer no variable for the request
  * body or for arbitrary headers, and the only header logged here is User-Agent, so neither update contents
- * nor the secret token header can reach the log. The source address shows requests from outside Telegram's
+ * nor the secret token header can reach the log. `routeKey` is the method and path without the query string,
+ * so WhatsApp's verify token, which the subscription handshake sends as a query parameter, stays out too. The source address shows requests from outside Telegram's
  * ranges. `lambdaStatus` is the Lambda service's own status, 429 when the function was throttled, and
  * `integrationStatus` the status that the function returned.
  */
@@ -52,11 +49,7 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 );
 
 /** Properties of {@link TelegramIngest}. */
-export interface TelegramIngestProps {
-  /** Stack-wide function settings. */
-  readonly functionDefaults: FunctionDefaults;
-  /** Entry file of the webhook function, absolute or relative to the project root. */
-  readonly entry: string;
+export interface TelegramIngestProps extends ChannelWebhookOptions {
   /** Secret with `botToken` and `webhookSecret`. The function gets read access to it. */
   readonly secret: ISecret;
   /** Topic that the dead-letter alarm notifies. */
@@ -71,17 +64,6 @@ export interface TelegramIngestProps {
    * @default true
    */
   readonly checkSourceIp?: boolean;
-  /**
-   * Largest accepted request body in bytes (WEBHOOK_MAX_BODY_BYTES). API Gateway itself passes bodies up
-   * to its fixed 10 MB limit, so this check in the function is the one that applies.
-   * @default WEBHOOK_MAX_BODY_BYTES from infra/definitions, 1 MiB
-   */
-  readonly maxBodyBytes?: number;
-  /**
-   * Seconds that the function caches the secret (SECRETS_CACHE_SECONDS).
-   * @default 300
-   */
-  readonly secretsCacheSeconds?: number;
   /**
    * Default request rate limits of each route of the API's default stage, for routes without limits of
    * their own. They stop a flood of requests before it reaches Lambda. API Gateway applies limits on a
@@ -98,12 +80,6 @@ export interface TelegramIngestProps {
    * @default { rateLimit: 50, burstLimit: 100 }
    */
   readonly routeThrottle?: ThrottleSettings;
-  /**
-   * Reserved concurrency of the webhook function: guaranteed to it and also its ceiling, so a flood of
-   * webhook requests cannot use up the concurrency that the processor needs.
-   * @default - none
-   */
-  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -118,6 +94,8 @@ export interface TelegramIngestProps {
 export class TelegramIngest extends Construct {
   /** HTTP API with the channel webhook routes. */
   readonly api: HttpApi;
+  /** Default stage of the API, which carries the request rate limits of every route. */
+  readonly stage: HttpStage;
   /** Public URL to register with Telegram's setWebhook. */
   readonly webhookUrl: string;
   /** FIFO queue of inbound updates, grouped by chat. */
@@ -147,8 +125,8 @@ export class TelegramIngest extends Construct {
     this.queue = new Queue(this, 'InboundQueue', {
       queueName: `${namePrefix}-${INBOUND_QUEUE.name}`,
       fifo: true,
-      // The webhook sets MessageDeduplicationId to the update id, so Telegram's redeliveries of
-      // the same update are dropped even when their bodies differ.
+      // The webhooks set MessageDeduplicationId to Telegram's update id or WhatsApp's event id, so a
+      // channel's redeliveries of the same update are dropped even when their bodies differ.
       contentBasedDeduplication: false,
       visibilityTimeout: Duration.seconds(INBOUND_QUEUE.visibilityTimeoutSeconds),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: INBOUND_QUEUE.maxReceiveCount },
@@ -166,28 +144,19 @@ export class TelegramIngest extends Construct {
     });
     notifyOnStateChange(this.deadLetterAlarm, props.alarmTopic);
 
-    const environment: Record<string, string> = {
-      INBOUND_QUEUE_URL: this.queue.queueUrl,
-      TELEGRAM_SECRET_ARN: props.secret.secretArn,
-      TELEGRAM_IP_CHECK: String(props.checkSourceIp ?? true),
-      SECRETS_CACHE_SECONDS: String(props.secretsCacheSeconds ?? 300),
-      WEBHOOK_MAX_BODY_BYTES: String(props.maxBodyBytes ?? WEBHOOK_MAX_BODY_BYTES),
-    };
-
-    // Telegram waits for the HTTP response, so the function only verifies the request and enqueues the update.
-    const webhook = new ApplicationFunction(this, 'Webhook', {
-      defaults: props.functionDefaults,
+    this.webhookFunction = createWebhookFunction(this, 'Webhook', {
+      functionDefaults: props.functionDefaults,
       entry: props.entry,
       serviceName: SERVICE_NAMES.telegramWebhook,
       description: 'Verifies Telegram webhook requests and enqueues the updates',
-      memorySize: 256,
-      timeout: Duration.seconds(5),
-      reservedConcurrentExecutions: props.reservedConcurrency,
-      environment,
+      queue: this.queue,
+      secret: props.secret,
+      secretVariable: 'TELEGRAM_SECRET_ARN',
+      environment: { TELEGRAM_IP_CHECK: String(props.checkSourceIp ?? true) },
+      maxBodyBytes: props.maxBodyBytes,
+      secretsCacheSeconds: props.secretsCacheSeconds,
+      reservedConcurrency: props.reservedConcurrency,
     });
-    this.webhookFunction = webhook.lambdaFunction;
-    this.queue.grantSendMessages(this.webhookFunction);
-    props.secret.grantRead(this.webhookFunction);
 
     this.api = new HttpApi(this, 'HttpApi', {
       description: 'Webhook endpoints of the Financy chat channels',
@@ -197,7 +166,7 @@ export class TelegramIngest extends Construct {
       retention: props.functionDefaults.logRetention,
       removalPolicy: props.functionDefaults.logRemovalPolicy,
     });
-    const stage = new HttpStage(this, 'DefaultStage', {
+    this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
@@ -207,32 +176,20 @@ export class TelegramIngest extends Construct {
         format: ACCESS_LOG_FORMAT,
       },
     });
-    const [route] = this.api.addRoutes({
+    addWebhookRoutes({
+      api: this.api,
+      stage: this.stage,
       path: TELEGRAM_WEBHOOK_PATH,
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('TelegramWebhookIntegration', this.webhookFunction, {
-        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-      }),
-    });
-    Validations.of(route!.node.defaultChild as CfnRoute).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
+      methods: [
+        { method: HttpMethod.POST, throttle: props.routeThrottle ?? { rateLimit: 50, burstLimit: 100 } },
+      ],
+      handler: this.webhookFunction,
+      integrationId: 'TelegramWebhookIntegration',
+      authenticationReason:
         'Telegram cannot sign webhook requests for IAM, JWT or a Lambda authorizer. The webhook function ' +
         'authenticates every request itself: it compares the X-Telegram-Bot-Api-Secret-Token header with the ' +
         'registered secret in constant time and checks the source address against the ranges that Telegram publishes.',
     });
-
-    // HttpStage has no per-route settings, so they go on the L1 stage. CloudFormation rejects route
-    // settings for a route key that does not exist yet, hence the dependency.
-    const routeThrottle = props.routeThrottle ?? { rateLimit: 50, burstLimit: 100 };
-    const cfnStage = stage.node.defaultChild as CfnStage;
-    cfnStage.routeSettings = {
-      [`POST ${TELEGRAM_WEBHOOK_PATH}`]: {
-        ThrottlingRateLimit: routeThrottle.rateLimit,
-        ThrottlingBurstLimit: routeThrottle.burstLimit,
-      },
-    };
-    stage.node.addDependency(route!);
 
     this.webhookUrl = `${this.api.apiEndpoint}${TELEGRAM_WEBHOOK_PATH}`;
   }

@@ -127,7 +127,6 @@ export const FX_RATES_TABLE: TableDefinition = {
   globalSecondaryIndexes: [],
 };
 
-/** Every table the application uses. */
 /**
  * WhatsApp state, one item per key: `window#<phone_number_id>#<wa_id>` holds when the user last wrote, for
  * the 24-hour customer-service window, and `message#<wamid>` the delivery state of a message the bot sent.
@@ -140,6 +139,7 @@ export const WHATSAPP_STATE_TABLE: TableDefinition = {
   timeToLiveAttribute: 'expiresAtEpochSeconds',
 };
 
+/** Every table the application uses. */
 export const TABLES: readonly TableDefinition[] = [
   USERS_TABLE,
   IDENTITIES_TABLE,

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { STAGES } from '../../infra/stack/stage';
-import { checkCompliance } from './stack-fixture';
+import { checkCompliance, type TemplateResource } from './stack-fixture';
 
 interface Acknowledgment {
   id: string;
@@ -38,6 +38,36 @@ describe('cdk-nag AwsSolutions checks', () => {
       expect(findings).toEqual([]);
     },
   );
+
+  it.each(STAGES)('leave no finding in %s without WhatsApp', (stage) => {
+    expect(checkCompliance(stage, { whatsapp: false }).findings).toEqual([]);
+  });
+
+  it('acknowledge the WhatsApp routes and secret', () => {
+    const resources = Object.values(results.get('prod')!.template.Resources);
+    const rulesOf = (resource: TemplateResource) =>
+      (
+        (resource.Metadata?.cdk_nag as { rules_to_suppress?: Acknowledgment[] } | undefined)
+          ?.rules_to_suppress ?? []
+      ).map(({ id }) => id);
+    const routes = resources.filter(
+      (resource) =>
+        resource.Type === 'AWS::ApiGatewayV2::Route' &&
+        String(resource.Properties?.RouteKey).endsWith('/webhooks/whatsapp'),
+    );
+    const secrets = resources.filter(
+      (resource) =>
+        resource.Type === 'AWS::SecretsManager::Secret' &&
+        String(resource.Properties?.Description).includes('WhatsApp'),
+    );
+
+    expect(routes).toHaveLength(2);
+    expect(secrets).toHaveLength(1);
+    for (const route of routes) {
+      expect(rulesOf(route)).toContain('AwsSolutions-APIG4');
+    }
+    expect(rulesOf(secrets[0]!)).toContain('AwsSolutions-SMG4');
+  });
 
   it('report errors and warnings of bad resources', () => {
     const { findings } = checkCompliance('dev', {}, (stack) => {

@@ -1,5 +1,6 @@
 import {
   InvalidContextValueError,
+  parseBoolean,
   parseCurrencyCode,
   parseCurrencyList,
   parseEmailAddress,
@@ -179,5 +180,24 @@ describe('parseCurrencyList arrays', () => {
 
   it.each([[[]], [['EUR', 3]]])('rejects %j', (value) => {
     expect(() => parseCurrencyList('fxCurrencies', value)).toThrow(InvalidContextValueError);
+  });
+});
+
+describe('parseBoolean', () => {
+  it.each([
+    [undefined, undefined],
+    ['', undefined],
+    ['true', true],
+    ['false', false],
+    [true, true],
+    [false, false],
+  ])('parses %j as %j', (value, expected) => {
+    expect(parseBoolean('whatsapp', value)).toBe(expected);
+  });
+
+  it.each(['yes', 'False', '0', 1, null])('rejects %j', (value) => {
+    expect(() => parseBoolean('whatsapp', value)).toThrow(
+      `Context value whatsapp=${JSON.stringify(value)} is invalid: expected true or false.`,
+    );
   });
 });

@@ -1,39 +1,10 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { FX_ALARM_THRESHOLDS } from '../../infra/stack/fx-monitoring';
 import { NOTIFICATION_ALARM_THRESHOLDS } from '../../infra/stack/notification-monitoring';
 import { NOTIFICATION_KINDS } from '../../lib/notify/templates/types';
 import { METRIC_NAMESPACE, METRICS } from '../../lib/observability/metric-names';
+import { dashboardWidgets, sectionTitles } from './dashboard-fixture';
 import { findFunction, resourcesOf, synthesizeStack } from './stack-fixture';
-
-interface DashboardWidget {
-  type: string;
-  properties: { title?: string; markdown?: string; alarms?: unknown[] };
-}
-
-/** Returns the dashboard's widgets, with each reference in the body replaced by a placeholder. */
-function dashboardWidgets(template: Template): DashboardWidget[] {
-  const [, dashboard] = resourcesOf(template, 'AWS::CloudWatch::Dashboard')[0]!;
-  const body = dashboard.Properties?.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
-  const text =
-    typeof body === 'string'
-      ? body
-      : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'REFERENCE')).join('');
-
-  return (JSON.parse(text) as { widgets: DashboardWidget[] }).widgets;
-}
-
-/** Returns the titles of the graphs in the dashboard section under `## heading`. */
-function sectionTitles(widgets: DashboardWidget[], heading: string): string[] {
-  const start = widgets.findIndex((widget) => widget.properties.markdown === `## ${heading}`);
-  const end = widgets.findIndex(
-    (widget, index) => index > start && widget.properties.markdown?.startsWith('## '),
-  );
-  if (start < 0) {
-    throw new Error(`No dashboard section "${heading}".`);
-  }
-
-  return widgets.slice(start + 1, end < 0 ? undefined : end).map((widget) => widget.properties.title ?? '');
-}
 
 describe('FX operations', () => {
   const template = synthesizeStack('dev');

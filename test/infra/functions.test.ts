@@ -42,12 +42,21 @@ describe('ApplicationFunction', () => {
     for (const resource of functions) {
       const environment = environmentOf(resource);
       const credentialNames = Object.keys(environment).filter((name) =>
-        /BOT_TOKEN|WEBHOOK_SECRET|API_KEY|WEBHOOK_URLS/.test(name),
+        /BOT_TOKEN|WEBHOOK_SECRET|API_KEY|WEBHOOK_URLS|ACCESS_TOKEN|(^|_)APP_SECRET|VERIFY_TOKEN/.test(name),
       );
       expect(credentialNames).toEqual([]);
       expect(JSON.stringify(environment)).not.toMatch(
         /REPLACE_ME|resolve:secretsmanager|SecretString|hooks\.slack\.com/,
       );
+    }
+  });
+
+  it('gives the WhatsApp functions the secret ARN', () => {
+    for (const service of ['whatsapp-webhook', 'message-processor']) {
+      const [, resource] = findFunction(template, service);
+      expect(environmentOf(resource).WHATSAPP_SECRET_ARN).toEqual({
+        Ref: expect.stringContaining('WhatsAppIngestSecret'),
+      });
     }
   });
 

@@ -215,7 +215,11 @@ describe('webhook edge', () => {
   });
 
   it('throttles the Telegram route', () => {
-    const [routeId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Route'));
+    const [routeId] = Object.keys(
+      template.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: `POST ${TELEGRAM_WEBHOOK_PATH}` },
+      }),
+    );
 
     template.hasResource('AWS::ApiGatewayV2::Stage', {
       Properties: Match.objectLike({

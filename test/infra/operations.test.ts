@@ -1,5 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Template as AssertionsTemplate, Match, type Template } from 'aws-cdk-lib/assertions';
+import { Template as AssertionsTemplate, Match } from 'aws-cdk-lib/assertions';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, GraphWidget, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -8,51 +8,8 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { MONITORED_DEPENDENCIES } from '../../infra/definitions';
 import { ALARM_THRESHOLDS, OperationsAlarms } from '../../infra/stack/operations-alarms';
 import { METRIC_NAMESPACE, METRICS } from '../../lib/observability/metric-names';
+import { dashboardWidgets, metricLines, widgetTitled } from './dashboard-fixture';
 import { findFunction, synthesizeStack, type TemplateResource } from './stack-fixture';
-
-interface DashboardWidget {
-  type: string;
-  properties: {
-    title?: string;
-    markdown?: string;
-    alarms?: unknown[];
-    metrics?: unknown[][];
-  };
-}
-
-/**
- * Returns the dashboard's widgets. The body is a Fn::Join of strings and references, and every
- * reference sits inside a JSON string, so a placeholder in its place leaves valid JSON.
- */
-function dashboardWidgets(template: Template): DashboardWidget[] {
-  const [dashboard] = Object.values(
-    template.findResources('AWS::CloudWatch::Dashboard'),
-  ) as TemplateResource[];
-  const body = dashboard?.Properties?.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
-  const text =
-    typeof body === 'string'
-      ? body
-      : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'REFERENCE')).join('');
-
-  return (JSON.parse(text) as { widgets: DashboardWidget[] }).widgets;
-}
-
-function widgetTitled(widgets: DashboardWidget[], title: string): DashboardWidget {
-  const widget = widgets.find((candidate) => candidate.properties.title === title);
-  if (widget === undefined) {
-    throw new Error(`No dashboard widget titled "${title}".`);
-  }
-
-  return widget;
-}
-
-/** Returns the metric name and options of each metric line of a graph, or the expression of a SEARCH line. */
-function metricLines(widget: DashboardWidget): { name?: string; stat?: string; expression?: string }[] {
-  return (widget.properties.metrics ?? []).map((line) => {
-    const options = line[line.length - 1] as { stat?: string; expression?: string };
-    return { name: typeof line[1] === 'string' ? line[1] : undefined, ...options };
-  });
-}
 
 describe('OperationsAlarms', () => {
   const template = synthesizeStack('dev');
@@ -63,9 +20,10 @@ describe('OperationsAlarms', () => {
   it('notifies the topic on ALARM and OK', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as TemplateResource[];
 
-    // Inbound dead letters, message age, processor errors, webhook 5xx, failed invocations, notification dead
-    // letters, notification failures, stale FX rates and FX refresh errors, plus one alarm per dependency.
-    expect(alarms).toHaveLength(9 + MONITORED_DEPENDENCIES.length);
+    // Inbound dead letters, message age, processor errors, webhook 5xx, WhatsApp webhook 5xx, failed
+    // invocations, notification dead letters, notification failures, stale FX rates and FX refresh errors,
+    // plus one alarm per dependency.
+    expect(alarms).toHaveLength(10 + MONITORED_DEPENDENCIES.length);
     for (const alarm of alarms) {
       expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties?.OKActions).toEqual([{ Ref: topicId }]);
@@ -182,6 +140,8 @@ describe('OperationsAlarms', () => {
 
     expect(MONITORED_DEPENDENCIES.map((entry) => entry.dependency)).toEqual([
       'telegram',
+      'whatsapp',
+      'whatsapp:media',
       'ses',
       'sns',
       'slack',

@@ -164,6 +164,19 @@ export const BASELINE_FUNCTION_ACTIONS = [
   'xray:PutTraceSegments',
 ];
 
+/**
+ * Actions of a webhook function's role: the baseline, reading one secret and sending to the inbound queue.
+ * `grantSendMessages` adds the two queue lookups that the SDK may need besides `sqs:SendMessage`.
+ */
+export const WEBHOOK_FUNCTION_ACTIONS = [
+  ...BASELINE_FUNCTION_ACTIONS,
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:GetSecretValue',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+  'sqs:SendMessage',
+].sort();
+
 /** An IAM policy statement as the template contains it. */
 export interface PolicyStatementJson {
   Effect: string;

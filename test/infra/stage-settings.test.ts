@@ -11,7 +11,7 @@ import {
   resolveStackSettings,
   type StackSettings,
 } from '../../infra/stack/stage-settings';
-import { PROJECT_ROOT } from './stack-fixture';
+import { environmentOf, findFunction, PROJECT_ROOT } from './stack-fixture';
 
 const COMMITTED_SETTINGS = path.join(PROJECT_ROOT, 'infra', 'stages');
 
@@ -141,6 +141,50 @@ describe('stage settings file', () => {
 
   it.each(['dev', 'prod'])('committed %s file is valid', (stage) => {
     expect(readStageSettings(COMMITTED_SETTINGS, stage)).toEqual(expect.any(Object));
+  });
+});
+
+describe('WhatsApp settings', () => {
+  it('turns WhatsApp off from the settings file', () => {
+    writeSettings('prod', { whatsapp: false });
+
+    const template = synthesize({ stage: 'prod' });
+
+    expect(resolve({ stage: 'prod' }).whatsapp).toBe(false);
+    expect(() => findFunction(template, 'whatsapp-webhook')).toThrow('found 0');
+  });
+
+  it('lets -c whatsapp=true override the file', () => {
+    writeSettings('dev', { whatsapp: false });
+
+    expect(resolve({ whatsapp: 'true' }).whatsapp).toBe(true);
+    expect(resolve({ whatsapp: 'false' }).whatsapp).toBe(false);
+  });
+
+  it('leaves WhatsApp to the stage default when unset', () => {
+    expect(resolve().whatsapp).toBeUndefined();
+  });
+
+  it('passes the template options to the processor', () => {
+    writeSettings('dev', { whatsappReplyTemplate: 'financy_reply_v2', whatsappTemplateLanguage: 'pt_BR' });
+
+    const [, processor] = findFunction(synthesize({ whatsappApiVersion: 'v24.0' }), 'message-processor');
+
+    expect(environmentOf(processor)).toMatchObject({
+      WHATSAPP_REPLY_TEMPLATE: 'financy_reply_v2',
+      WHATSAPP_TEMPLATE_LANGUAGE: 'pt_BR',
+      WHATSAPP_API_VERSION: 'v24.0',
+    });
+  });
+
+  it.each([
+    ['whatsapp', 'no', 'expected true or false'],
+    ['whatsappReplyTemplate', 'Financy Reply', 'lowercase letters, digits and underscores'],
+    ['whatsappTemplateLanguage', 'english', 'such as en, en_US or pt_BR'],
+    ['whatsappApiVersion', '23.0', 'such as v23.0'],
+  ])('rejects %s=%j', (key, value, expected) => {
+    expect(() => resolve({ [key]: value })).toThrow(InvalidContextValueError);
+    expect(() => resolve({ [key]: value })).toThrow(expected);
   });
 });
 

@@ -1,4 +1,6 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { FinancyStack } from '../../infra/stack/financy-stack';
 import { type KeyAttribute, TABLES, type TableDefinition } from '../../lib/store/tables';
 import { synthesizeStack, type TemplateResource } from './stack-fixture';
 
@@ -11,19 +13,29 @@ function keySchema(partitionKey: KeyAttribute, sortKey: KeyAttribute | undefined
   return schema;
 }
 
-function findTable(template: Template, definition: TableDefinition): TemplateResource {
-  const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable')) as TemplateResource[];
-  const expected = JSON.stringify(keySchema(definition.partitionKey, definition.sortKey));
-  const matches = tables.filter((table) => JSON.stringify(table.Properties?.KeySchema) === expected);
-  if (matches.length !== 1) {
-    throw new Error(`Expected one table with key schema ${expected}, found ${matches.length}.`);
+/**
+ * Returns the table resource that FinancyTables created for a definition. Two definitions may have the same
+ * keys (resilience and whatsappState do), so the table is found through the construct, not by its keys.
+ */
+function findTable(template: Template, stack: FinancyStack, definition: TableDefinition): TemplateResource {
+  const table = stack.tables.tables.get(definition.id);
+  if (table === undefined) {
+    throw new Error(`FinancyTables created no ${definition.id} table.`);
+  }
+  const logicalId = stack.getLogicalId(table.node.defaultChild as CfnElement);
+  const resource = template.toJSON().Resources[logicalId] as TemplateResource | undefined;
+  if (resource?.Type !== 'AWS::DynamoDB::GlobalTable') {
+    throw new Error(`The template has no table ${logicalId} for ${definition.id}.`);
   }
 
-  return matches[0]!;
+  return resource;
 }
 
 describe('FinancyTables', () => {
-  const dev = synthesizeStack('dev');
+  let devStack!: FinancyStack;
+  const dev = synthesizeStack('dev', {}, (stack) => {
+    devStack = stack;
+  });
   const prod = synthesizeStack('prod');
 
   it('creates one table per definition', () => {
@@ -33,7 +45,7 @@ describe('FinancyTables', () => {
   it.each(TABLES.map((definition) => [definition.id, definition] as const))(
     'creates the %s table with its keys and indexes',
     (_id, definition) => {
-      const table = findTable(dev, definition);
+      const table = findTable(dev, devStack, definition);
       const indexes = definition.globalSecondaryIndexes.map((index) => ({
         IndexName: index.indexName,
         KeySchema: keySchema(index.partitionKey, index.sortKey),
@@ -55,7 +67,7 @@ describe('FinancyTables', () => {
   it.each(TABLES.map((definition) => [definition.id, definition] as const))(
     'sets TTL on the %s table only when defined',
     (_id, definition) => {
-      const table = findTable(dev, definition);
+      const table = findTable(dev, devStack, definition);
       const expected =
         definition.timeToLiveAttribute === undefined
           ? undefined
