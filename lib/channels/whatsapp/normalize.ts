@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import metadata from 'libphonenumber-js/min/metadata';
 import { parseCommand } from '../../inbound/command';
 import type { WhatsAppEnvelope } from '../../inbound/envelope';
 import type { ChatEvent, DeliveryStatusEvent, MediaEvent, Sender } from '../../processor/chat-event';
@@ -7,9 +8,18 @@ import type { WhatsAppContact, WhatsAppMedia, WhatsAppMessage, WhatsAppStatus } 
 
 const DELIVERY_STATUSES = new Set<string>(['sent', 'delivered', 'read', 'failed']);
 
-/** Returns the country of a wa_id (an international number without `+`), or `undefined`. */
+/**
+ * Returns the country of a wa_id (an international number without `+`), or `undefined`. A number that the
+ * metadata does not recognise as valid (a new range, a test number) falls back to the main country of its
+ * calling code, as libphonenumber lists it first: +44 → GB, +1 → US.
+ */
 export function countryOfWaId(waId: string): string | undefined {
-  return parsePhoneNumberFromString(`+${waId}`)?.country;
+  const phone = parsePhoneNumberFromString(`+${waId}`);
+  if (phone === undefined) {
+    return undefined;
+  }
+
+  return phone.country ?? metadata.country_calling_codes[phone.countryCallingCode]?.[0];
 }
 
 function sender(waId: string, contact: WhatsAppContact | undefined): Sender {

@@ -1,3 +1,4 @@
+import { countRequest, windowWaitMs } from '../../../lib/domain/request-window';
 import {
   formatLinkCode,
   generateLinkCode,
@@ -6,7 +7,6 @@ import {
   LINK_CODE_ALPHABET,
   normalizeLinkCode,
 } from '../../../lib/processor/linking/link-codes';
-import { countRequest, windowWaitMs } from '../../../lib/domain/request-window';
 
 const HOUR_MS = 3_600_000;
 const LIMIT = { maxPerWindow: 2, windowMs: HOUR_MS };

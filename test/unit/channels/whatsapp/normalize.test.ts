@@ -141,6 +141,14 @@ describe('normalizeWhatsAppEnvelope', () => {
     it('tells the sender country from the phone number, so new users get its currency', () => {
       expect(messages.map(({ message }) => countryOfWaId(message.from))).toEqual(['BR', 'BR', 'PT']);
     });
+
+    it.each([
+      ['447700900123', 'GB'],
+      ['15550000000', 'US'],
+      ['999', undefined],
+    ])('falls back to the main country of the calling code for %s', (waId, country) => {
+      expect(countryOfWaId(waId)).toBe(country);
+    });
   });
 
   describe('interactive replies and reactions (WA-06)', () => {
