@@ -7,6 +7,17 @@ import type { LocalResources } from './provision';
 /** Path of the WhatsApp webhook routes (GET handshake, POST notifications), the same as on API Gateway. */
 export const WHATSAPP_WEBHOOK_PATH = '/webhooks/whatsapp';
 
+/**
+ * Business phone number ids of the local samples: the first two are those of events/whatsapp, the other
+ * two those of the multi-number sample payloads. `npm start` gives them to the fake Graph API and the webhook.
+ */
+export const LOCAL_WHATSAPP_PHONE_NUMBER_IDS: readonly string[] = [
+  '123456789012345',
+  '123456789012346',
+  '200000000000002',
+  '200000000000009',
+];
+
 /** The WhatsApp side of the local stack: a Graph API (the fake's, normally) and the credentials. */
 export interface LocalStackWhatsAppOptions {
   /** Origin of the Graph API, for example the fake's URL. */
@@ -67,4 +78,20 @@ export async function postWhatsAppPayload(
   });
 
   return { status: response.status, body: await response.text() };
+}
+
+/** Raised when a WhatsApp tool runs on a local stack started without the `whatsapp` option. */
+export class WhatsAppWebhookMissingError extends Error {
+  override readonly name = 'WhatsAppWebhookMissingError';
+}
+
+/** Returns the stack's WhatsApp webhook URL, or raises {@link WhatsAppWebhookMissingError} when it has none. */
+export function whatsAppWebhookUrlOf(stack: { whatsappWebhookUrl?: string }): string {
+  if (stack.whatsappWebhookUrl === undefined) {
+    throw new WhatsAppWebhookMissingError(
+      'The local stack serves no WhatsApp webhook (whatsappWebhookUrl is undefined); pass the whatsapp option to startLocalStack.',
+    );
+  }
+
+  return stack.whatsappWebhookUrl;
 }

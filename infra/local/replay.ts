@@ -7,10 +7,20 @@ import type { Transaction } from '../../lib/domain/transaction';
 import type { FakeTelegram, RecordedCall } from './fake-telegram/types';
 import type { LocalStack } from './stack';
 import { postTelegramUpdate } from './telegram-post';
+import { isWhatsAppPayload } from './whatsapp-payload';
 
 /** One line of replay output. */
 export type ReplayLine =
-  | { type: 'reply'; chat_id: number | string | undefined; text: string; buttons: string[]; edited?: true }
+  | {
+      type: 'reply';
+      /** Telegram chat id, or `<phone_number_id>:<wa_id>` on WhatsApp. */
+      chat_id: number | string | undefined;
+      text: string;
+      buttons: string[];
+      edited?: true;
+      /** Name of the WhatsApp template the reply went out as, outside the 24-hour window. */
+      template?: string;
+    }
   | {
       type: 'transaction';
       id: string;
@@ -29,9 +39,17 @@ export class ReplayInputError extends Error {
   override readonly name = 'ReplayInputError';
 }
 
-/** Reads update files: each contains one update, a JSON array of them, or `{ "deliveries": [...] }`. */
-export async function readUpdateFiles(files: string[]): Promise<Update[]> {
-  const updates: Update[] = [];
+/**
+ * A delivery to replay: a Telegram update or a WhatsApp webhook payload (`object: 'whatsapp_business_account'`).
+ */
+export type ReplayDelivery = Update | Record<string, unknown>;
+
+/**
+ * Reads delivery files: each contains one Telegram update or WhatsApp webhook payload, a JSON array of
+ * them, or `{ "deliveries": [...] }`. Both kinds may be mixed.
+ */
+export async function readUpdateFiles(files: string[]): Promise<ReplayDelivery[]> {
+  const deliveries: ReplayDelivery[] = [];
   for (const file of files) {
     let parsed: unknown;
     try {
@@ -44,21 +62,27 @@ export async function readUpdateFiles(files: string[]): Promise<Update[]> {
       : Array.isArray((parsed as { deliveries?: unknown }).deliveries)
         ? (parsed as { deliveries: unknown[] }).deliveries
         : [parsed];
-    updates.push(...(list as Update[]));
+    deliveries.push(...(list as ReplayDelivery[]));
   }
 
-  return updates;
+  return deliveries;
 }
 
 /**
- * Moves every date in the updates so the latest one is `nowSeconds`, keeping the gaps between them, as if
- * Telegram had just sent them. Without this an old sample would land in a past month and /balance would not show it.
+ * Moves every date in the deliveries so the latest one is `nowSeconds`, keeping the gaps between them, as
+ * if Telegram or Meta had just sent them. Telegram dates are `date` and `edit_date` numbers. WhatsApp
+ * payloads carry `timestamp` strings of epoch seconds, which stay strings. Without this an old sample would
+ * land in a past month and /balance would not show it.
  */
-export function retimeUpdates(updates: Update[], nowSeconds: number): Update[] {
+export function retimeUpdates<T>(updates: T[], nowSeconds: number): T[] {
   const dates: number[] = [];
-  const visit = (value: unknown, apply?: (date: number) => number): unknown => {
+  const visit = (
+    value: unknown,
+    dateKeys: ReadonlySet<string>,
+    apply?: (date: number) => number,
+  ): unknown => {
     if (Array.isArray(value)) {
-      return value.map((item) => visit(item, apply));
+      return value.map((item) => visit(item, dateKeys, apply));
     }
     if (typeof value !== 'object' || value === null) {
       return value;
@@ -66,25 +90,42 @@ export function retimeUpdates(updates: Update[], nowSeconds: number): Update[] {
 
     const copy: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(value)) {
-      if ((key === 'date' || key === 'edit_date') && typeof field === 'number') {
-        dates.push(field);
-        copy[key] = apply === undefined ? field : apply(field);
-      } else {
-        copy[key] = visit(field, apply);
+      const date = dateKeys.has(key) ? epochSeconds(field) : undefined;
+      if (date === undefined) {
+        copy[key] = visit(field, dateKeys, apply);
+        continue;
       }
+      dates.push(date);
+      const moved = apply === undefined ? date : apply(date);
+      copy[key] = typeof field === 'string' ? String(moved) : moved;
     }
 
     return copy;
   };
-  visit(updates);
+  const visitAll = (apply?: (date: number) => number) =>
+    updates.map((update) =>
+      visit(update, isWhatsAppPayload(update) ? WHATSAPP_DATE_KEYS : TELEGRAM_DATE_KEYS, apply),
+    ) as T[];
+  visitAll();
   if (dates.length === 0) {
     return updates;
   }
 
-  // The latest update lands on now and the others keep their gaps before it, so no date is in the future.
+  // The latest delivery lands on now and the others keep their gaps before it, so no date is in the future.
   const shift = nowSeconds - Math.max(...dates);
 
-  return visit(updates, (date) => date + shift) as Update[];
+  return visitAll((date) => date + shift);
+}
+
+const TELEGRAM_DATE_KEYS: ReadonlySet<string> = new Set(['date', 'edit_date']);
+const WHATSAPP_DATE_KEYS: ReadonlySet<string> = new Set(['timestamp']);
+
+function epochSeconds(field: unknown): number | undefined {
+  if (typeof field === 'number') {
+    return field;
+  }
+
+  return typeof field === 'string' && /^\d+$/.test(field) ? Number(field) : undefined;
 }
 
 function replyLine(call: RecordedCall): ReplayLine | undefined {
@@ -146,18 +187,54 @@ async function snapshot(client: DynamoDBDocumentClient, table: string): Promise<
 /** Result of a replay. */
 export interface ReplayResult {
   lines: ReplayLine[];
-  /** Clear messages about rejected updates, dead-lettered records or timeouts; empty on success. */
+  /** Clear messages about rejected deliveries, dead-lettered records or timeouts; empty on success. */
   problems: string[];
 }
 
+/** Adapter that delivers one kind of replay input and reads the bot's replies to it. */
+export interface ReplayChannel {
+  /** Returns whether this channel delivers `delivery`; the replay uses the first channel that does. */
+  accepts(delivery: ReplayDelivery): boolean;
+  /** Names `delivery`, the `index`-th of the replay counting from 0, in problem messages. */
+  describe(delivery: ReplayDelivery, index: number): string;
+  /** Posts `delivery` to its local webhook and returns the HTTP response. */
+  post(delivery: ReplayDelivery): Promise<{ status: number; body: string }>;
+  /** Returns a mark of the replies so far, for {@link ReplayChannel.repliesSince}. */
+  mark(): number;
+  /** Returns the replies sent since `mark`, in order. */
+  repliesSince(mark: number): ReplayLine[];
+}
+
+/** Returns the Telegram channel of a replay, which posts updates to the Telegram webhook and reads replies from the fake Bot API. */
+export function telegramReplayChannel(stack: LocalStack, fake: FakeTelegram): ReplayChannel {
+  return {
+    accepts: () => true,
+    describe: (delivery, index) => {
+      const updateId = (delivery as Update).update_id;
+      return `Update ${updateId ?? `#${index + 1} (no update_id)`}`;
+    },
+    post: (delivery) => {
+      fake.observeUpdate(delivery as Update);
+      return postTelegramUpdate(stack, delivery as Update);
+    },
+    mark: () => fake.calls.length,
+    repliesSince: (mark) =>
+      fake.calls.slice(mark).flatMap((call) => {
+        const line = replyLine(call);
+        return line === undefined ? [] : [line];
+      }),
+  };
+}
+
 /**
- * Posts each update to the local webhook as Telegram would, waits until processing settles and reports
- * the bot's replies and every stored, changed or deleted transaction, in order.
+ * Posts each delivery to its local webhook as Telegram or Meta would, waits until processing settles and
+ * reports the bot's replies and every stored, changed or deleted transaction, in order. Each delivery goes
+ * through the first of `channels` that accepts it.
  */
 export async function replayUpdates(
-  updates: Update[],
+  deliveries: ReplayDelivery[],
   stack: LocalStack,
-  fake: FakeTelegram,
+  channels: ReplayChannel[],
   emit: (line: ReplayLine) => void,
   settleTimeoutMs = 60_000,
 ): Promise<ReplayResult> {
@@ -170,13 +247,19 @@ export async function replayUpdates(
   };
   let before = await snapshot(client, stack.resources.tables.transactions);
 
-  for (const [index, update] of updates.entries()) {
-    const seen = fake.calls.length;
-    fake.observeUpdate(update);
-    const response = await postTelegramUpdate(stack, update);
+  for (const [index, delivery] of deliveries.entries()) {
+    const channel = channels.find((candidate) => candidate.accepts(delivery));
+    if (channel === undefined) {
+      problems.push(
+        `Delivery #${index + 1} matches no replay channel; pass a Telegram update or a WhatsApp payload.`,
+      );
+      continue;
+    }
+    const seen = channel.mark();
+    const response = await channel.post(delivery);
     if (response.status !== 200) {
       problems.push(
-        `Update ${update.update_id ?? `#${index + 1} (no update_id)`} was rejected with HTTP ${response.status}: ${response.body}`,
+        `${channel.describe(delivery, index)} was rejected with HTTP ${response.status}: ${response.body}`,
       );
       continue;
     }
@@ -184,15 +267,12 @@ export async function replayUpdates(
     try {
       await stack.settle(settleTimeoutMs);
     } catch (error) {
-      problems.push(`Update ${update.update_id}: ${(error as Error).message}`);
+      problems.push(`${channel.describe(delivery, index)}: ${(error as Error).message}`);
       break;
     }
 
-    for (const call of fake.calls.slice(seen)) {
-      const line = replyLine(call);
-      if (line !== undefined) {
-        output(line);
-      }
+    for (const line of channel.repliesSince(seen)) {
+      output(line);
     }
     const after = await snapshot(client, stack.resources.tables.transactions);
     for (const [id, transaction] of after) {

@@ -2,30 +2,43 @@
  * `npm start`: runs the whole product on this machine and opens a terminal chat.
  *
  *   npm start                          chat in the terminal with the bot, through the real path
- *   npm start -- --replay FILE...      post Telegram updates, print replies and transactions as JSON lines
+ *   npm start -- --channel whatsapp    chat in the terminal as a WhatsApp user
+ *   npm start -- --replay FILE...      post Telegram updates and WhatsApp payloads, print replies and
+ *                                      transactions as JSON lines
  *   TELEGRAM_BOT_TOKEN=... npm start   long-poll a real bot and feed its updates to the local webhook
  */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { FX_REFRESH_SERVICE } from '../../functions/fx-refresh/create-handler';
 import { PROCESSOR_SERVICE } from '../../functions/message-processor/create-handler';
 import { NOTIFICATION_SENDER_SERVICE } from '../../functions/notification-sender/create-handler';
 import { TELEGRAM_WEBHOOK_SERVICE } from '../../functions/telegram-webhook/create-handler';
+import { WHATSAPP_WEBHOOK_SERVICE } from '../../functions/whatsapp-webhook/create-handler';
 import { TelegramApiClient } from '../../lib/channels/telegram/api-client';
 import { pointSdkAtEmulators, startEmulators } from './emulators';
 import { startFakeTelegram } from './fake-telegram/server';
+import { startFakeWhatsApp } from './fake-whatsapp/server';
 import type { LocalFxRefreshOutcome } from './local-fx-refresh';
 import { LocalFunctionLogger, type LocalLog, openLocalLog } from './local-log';
+import { LOCAL_WHATSAPP_PHONE_NUMBER_IDS } from './local-whatsapp';
 import { watchLocalNotifications } from './notification-feed';
 import { startPollingBridge } from './polling-bridge';
-import { readUpdateFiles, replayUpdates, retimeUpdates } from './replay';
+import { readUpdateFiles, replayUpdates, retimeUpdates, telegramReplayChannel } from './replay';
 import { startLocalStack } from './stack';
 import { runTerminalChat } from './terminal-chat';
+import { LOCAL_WHATSAPP_USER, runWhatsAppChat } from './whatsapp-chat';
+import { whatsAppReplayChannel } from './whatsapp-replay';
 
-const USAGE = `Usage: npm start -- [--replay FILE... [--timeout SECONDS] [--keep-dates]] [--verbose] [--log-file FILE]
-  --replay FILE...   post each Telegram update in FILE (one update, an array, or {"deliveries": [...]})
-                     and print one JSON line per bot reply and per stored or changed transaction
+const USAGE = `Usage: npm start -- [--channel telegram|whatsapp | --replay FILE... [--timeout SECONDS] [--keep-dates]]
+                    [--verbose] [--log-file FILE]
+  --channel NAME     chat in the terminal as a telegram user (default) or as a whatsapp user (+55 number,
+                     so amounts default to BRL)
+  --replay FILE...   post each Telegram update or WhatsApp webhook payload in FILE (one, an array, or
+                     {"deliveries": [...]}; kinds may be mixed) and print one JSON line per bot reply and
+                     per stored or changed transaction
   --timeout SECONDS  how long a replayed update may take to settle (default 60)
-  --keep-dates       keep the dates in the files; by default they move to now, keeping their gaps
+  --keep-dates       keep the dates and timestamps in the files; by default they move to now, keeping
+                     their gaps
   --verbose          print the functions' INFO logs (default: warnings and errors only)
   --log-file FILE    write the functions' log lines (INFO and above) and EMF metric lines to FILE,
                      one JSON object per line, as CloudWatch Logs would get them (default: a new
@@ -58,8 +71,9 @@ if (values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
-if (values.channel !== undefined && values.channel !== 'telegram') {
-  process.stderr.write(`--channel ${values.channel} is not available; the local stack serves telegram.\n`);
+const channel = values.channel ?? 'telegram';
+if (channel !== 'telegram' && channel !== 'whatsapp') {
+  process.stderr.write(`--channel ${channel} is not available; pass telegram or whatsapp.\n${USAGE}\n`);
   process.exit(2);
 }
 const replayFiles = values.replay ? positionals : [];
@@ -76,7 +90,8 @@ if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
 // In replay mode stdout carries only JSON lines, so progress goes to stderr.
 const info = (message: string) => (values.replay ? process.stderr : process.stdout).write(`${message}\n`);
 const logLevel = values.verbose ? 'INFO' : 'WARN';
-const realBotToken = values.replay ? undefined : process.env.TELEGRAM_BOT_TOKEN?.trim() || undefined;
+const realBotToken =
+  values.replay || channel === 'whatsapp' ? undefined : process.env.TELEGRAM_BOT_TOKEN?.trim() || undefined;
 
 // Read replay files before starting anything, so a wrong path fails at once.
 let replayInput: Awaited<ReturnType<typeof readUpdateFiles>> = [];
@@ -104,6 +119,15 @@ pointSdkAtEmulators(emulators.endpoints);
 const fake = realBotToken === undefined ? await startFakeTelegram() : undefined;
 const telegramApiBaseUrl = fake?.url ?? process.env.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org';
 const botToken = fake?.token ?? realBotToken!;
+// The Graph API fake starts before the stack because the stack needs its URL; it learns the webhook's URL
+// for status webhooks once the stack runs. It enforces the 24-hour window, which the chat and the replay
+// open before every message.
+const whatsappAppSecret = randomBytes(24).toString('base64url');
+const fakeWhatsApp = await startFakeWhatsApp({
+  accessToken: randomBytes(24).toString('base64url'),
+  phoneNumberIds: [...LOCAL_WHATSAPP_PHONE_NUMBER_IDS],
+  enforceWindow: true,
+});
 // Lines that are not bot replies go through `info` until the terminal chat prints them above its prompt.
 let printNotice: (line: string) => void = info;
 // The start-up lines below show the first refresh, so only the hourly ones print as they happen.
@@ -126,7 +150,16 @@ const stack = await startLocalStack({
     },
   },
   notifications: { logger: functionLogger(NOTIFICATION_SENDER_SERVICE) },
+  whatsapp: {
+    graphApiBaseUrl: fakeWhatsApp.url,
+    accessToken: fakeWhatsApp.accessToken,
+    appSecret: whatsappAppSecret,
+    verifyToken: randomBytes(16).toString('base64url'),
+    phoneNumberIds: [...LOCAL_WHATSAPP_PHONE_NUMBER_IDS],
+    webhookLogger: functionLogger(WHATSAPP_WEBHOOK_SERVICE),
+  },
 });
+fakeWhatsApp.setStatusWebhook({ url: stack.whatsappWebhookUrl!, appSecret: whatsappAppSecret });
 const notificationFeed =
   stack.notifications === undefined
     ? undefined
@@ -139,6 +172,7 @@ async function shutdown(code: number): Promise<never> {
     notificationFeed?.stop();
     await stack.stop();
     await fake?.stop();
+    await fakeWhatsApp.close();
     await emulators.stop();
     functionLog.close();
   }
@@ -152,6 +186,10 @@ info(`SQS (fauxqs)       ${emulators.endpoints.sqs}`);
 info(`Telegram webhook   POST ${stack.webhookUrl}`);
 info(
   `Telegram Bot API   ${fake === undefined ? `${telegramApiBaseUrl} (TELEGRAM_BOT_TOKEN's bot, getUpdates)` : `${fake.url} (local fake)`}`,
+);
+info(`WhatsApp webhook   GET and POST ${stack.whatsappWebhookUrl}`);
+info(
+  `WhatsApp Graph API ${fakeWhatsApp.url} (local fake; phone number ids ${LOCAL_WHATSAPP_PHONE_NUMBER_IDS.join(', ')})`,
 );
 info(`Inbound queue      ${stack.resources.inboundQueueUrl}`);
 info(`Dead-letter queue  ${stack.resources.deadLetterQueueUrl}`);
@@ -176,7 +214,7 @@ if (values.replay) {
     const result = await replayUpdates(
       updates,
       stack,
-      fake!,
+      [whatsAppReplayChannel(stack, fakeWhatsApp, whatsappAppSecret), telegramReplayChannel(stack, fake!)],
       (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
       timeoutSeconds * 1_000,
     );
@@ -190,7 +228,18 @@ if (values.replay) {
   }
 }
 
-if (fake === undefined) {
+if (channel === 'whatsapp') {
+  info(
+    `\nChat with the bot below as the WhatsApp user +${LOCAL_WHATSAPP_USER.waId}: try "spent 12.50 on lunch at Subway" or /help. Type a number to press a button or list row; Ctrl-C quits.`,
+  );
+  await runWhatsAppChat(stack, fakeWhatsApp, {
+    appSecret: whatsappAppSecret,
+    onPrinterReady: (print) => {
+      printNotice = print;
+    },
+  });
+  await shutdown(0);
+} else if (fake === undefined) {
   info(
     'Forwarding updates from the real bot to the local webhook. Write to your bot in Telegram; Ctrl-C stops.',
   );

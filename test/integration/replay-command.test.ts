@@ -53,3 +53,91 @@ describe('npm start --replay', () => {
     expect(stderr).toContain('rejected with HTTP 400');
   });
 });
+
+const WA_07 = '/work/shared/cases/inputs/WA-07.json';
+
+function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+describe('npm start --replay with WhatsApp payloads', () => {
+  describe('a payload with two phone numbers and three senders', () => {
+    let run: ReturnType<typeof replay>;
+
+    beforeAll(() => {
+      run = replay(WA_07);
+    }, 130_000);
+
+    it('exits 0', () => {
+      expect(run.stderr).not.toContain('error:');
+      expect(run.status).toBe(0);
+    });
+
+    it('stores one transaction per message', () => {
+      const transactions = run.lines
+        .filter((line) => line.type === 'transaction')
+        .map((line) => `${line.amount} ${line.currency}`)
+        .sort();
+
+      expect(transactions).toEqual(['120.00 BRL', '32.50 BRL', '8.40 EUR']);
+    });
+
+    it('replies to each sender on its phone number', () => {
+      const chats = run.lines
+        .filter((line) => line.type === 'reply')
+        .map((line) => line.chat_id)
+        .sort();
+
+      expect(chats).toEqual([
+        '200000000000002:5511900000001',
+        '200000000000002:5511900000003',
+        '200000000000009:351910000001',
+      ]);
+    });
+
+    it('moves the sample dates to today', () => {
+      const dates = run.lines
+        .filter((line) => line.type === 'transaction')
+        .map((line) => line.date as string);
+
+      expect(dates).toHaveLength(3);
+      // A user's time zone may put today one day off the UTC date.
+      for (const date of dates) {
+        expect(Math.abs(Date.parse(date) - Date.parse(todayUtc()))).toBeLessThanOrEqual(86_400_000);
+      }
+    });
+  });
+
+  it('keeps the sample timestamps with --keep-dates', () => {
+    const { status, lines } = replay('--keep-dates', WA_07);
+
+    expect(status).toBe(0);
+    const dates = lines.filter((line) => line.type === 'transaction').map((line) => line.date);
+    expect(dates).toHaveLength(3);
+    expect(new Set(dates)).toEqual(new Set(['2024-06-05']));
+  }, 130_000);
+
+  it('replays WhatsApp and Telegram files in one run', () => {
+    const { status, lines } = replay(
+      'events/whatsapp/text-expense.json',
+      'events/telegram/text-expense.json',
+    );
+
+    expect(status).toBe(0);
+    const chats = lines.filter((line) => line.type === 'reply').map((line) => line.chat_id);
+    expect(chats).toEqual(['123456789012345:447700900123', 20000001]);
+    const merchants = lines.filter((line) => line.type === 'transaction').map((line) => line.merchant);
+    expect(merchants).toEqual(['Subway', 'Subway']);
+  }, 130_000);
+
+  it('exits 1 when the webhook rejects a payload', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'financy-whatsapp-replay-'));
+    const file = path.join(directory, 'no-entry.json');
+    writeFileSync(file, JSON.stringify({ object: 'whatsapp_business_account' }));
+
+    const { status, stderr } = replay(file);
+
+    expect(status).toBe(1);
+    expect(stderr).toContain('WhatsApp payload #1 was rejected with HTTP 400');
+  }, 130_000);
+});

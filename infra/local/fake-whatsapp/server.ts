@@ -14,6 +14,7 @@ import type {
   FakeMediaRecord,
   FakeReadReceipt,
   FakeSentMessage,
+  FakeStatusWebhook,
   FakeTemplate,
   FakeWebhookDelivery,
   FakeWhatsApp,
@@ -62,7 +63,8 @@ class FakeWhatsAppServer implements FakeWhatsApp {
   private readonly readReceipts: FakeReadReceipt[] = [];
   private readonly failures = new FailureQueue();
   private readonly media: MediaStore;
-  private readonly webhooks: StatusWebhookPoster | undefined;
+  private webhooks: StatusWebhookPoster | undefined;
+  private readonly businessAccountId: string;
   private readonly http: Server;
 
   constructor(options: FakeWhatsAppOptions) {
@@ -78,13 +80,11 @@ class FakeWhatsAppServer implements FakeWhatsApp {
     this.enforceWindow = options.enforceWindow ?? true;
     this.now = options.now ?? Date.now;
     this.media = new MediaStore(options.mediaUrlTtlMs ?? DEFAULT_MEDIA_URL_TTL_MS);
+    this.businessAccountId = options.businessAccountId ?? DEFAULT_BUSINESS_ACCOUNT_ID;
     this.webhooks =
       options.statusWebhook === undefined
         ? undefined
-        : new StatusWebhookPoster(
-            options.statusWebhook,
-            options.businessAccountId ?? DEFAULT_BUSINESS_ACCOUNT_ID,
-          );
+        : new StatusWebhookPoster(options.statusWebhook, this.businessAccountId);
     this.http = createServer((request, response) => {
       void this.handle(request, response);
     });
@@ -98,6 +98,11 @@ class FakeWhatsAppServer implements FakeWhatsApp {
 
     const address = this.http.address() as AddressInfo;
     this.url = `http://127.0.0.1:${address.port}`;
+  }
+
+  setStatusWebhook(target: FakeStatusWebhook | undefined): void {
+    this.webhooks =
+      target === undefined ? undefined : new StatusWebhookPoster(target, this.businessAccountId);
   }
 
   userWrote(waId: string, at: number | Date = this.now()): void {

@@ -133,6 +133,11 @@ export interface FakeWhatsApp {
   url: string;
   accessToken: string;
   phoneNumberIds: readonly string[];
+  /**
+   * Starts (or, with `undefined`, stops) posting status webhooks for the messages accepted from now on, for
+   * a caller that learns the webhook's URL only after the fake started.
+   */
+  setStatusWebhook(target: FakeStatusWebhook | undefined): void;
   /** Records that the user `waId` wrote at `at` (epoch ms or Date, default now), which opens the 24-hour window. */
   userWrote(waId: string, at?: number | Date): void;
   /** Messages accepted since start or the last reset, in order. */
