@@ -32,6 +32,39 @@ export interface SentMessage {
   messageId: MessageId;
 }
 
+/** Where a channel can fetch a file the user sent: a Telegram file id or a WhatsApp media id. */
+export interface MediaReference {
+  id: string;
+  mimeType?: string;
+  /** Size in bytes when the channel announces it (Telegram does; WhatsApp only on download). */
+  sizeBytes?: number;
+  fileName?: string;
+}
+
+/** A file downloaded from a channel. */
+export interface DownloadedMedia {
+  bytes: Uint8Array;
+  /** The channel's mime type, or one inferred from the file name when the channel gives none. */
+  mimeType: string;
+}
+
+/** Raised when a file the user sent is larger than the channel or the caller allows. */
+export class MediaTooLargeError extends Error {
+  override readonly name = 'MediaTooLargeError';
+
+  constructor(
+    /** The announced size, or the bytes read before the download stopped (the file is at least that large). */
+    readonly sizeBytes: number,
+    readonly limitBytes: number,
+    options?: { cause: unknown },
+  ) {
+    super(
+      `The file is ${sizeBytes} bytes or more, above the ${limitBytes}-byte limit; ask the user for a smaller file.`,
+      options,
+    );
+  }
+}
+
 /** Sending side of a chat channel. */
 export interface ChatChannel {
   send(chatId: string, message: OutgoingMessage): Promise<SentMessage>;
@@ -44,6 +77,11 @@ export interface ChatChannel {
    * between a free-form and a template message.
    */
   userActive?(chatId: string, at: Date): Promise<void>;
+  /**
+   * Downloads a file the user sent, right away, since channel links expire (WhatsApp's in minutes).
+   * @throws MediaTooLargeError when the file is larger than `maxBytes` or than the channel lets bots read
+   */
+  downloadMedia?(media: MediaReference, maxBytes: number): Promise<DownloadedMedia>;
 }
 
 /** Raised by a channel when the user blocked the bot; the user is marked inactive and nothing is retried. */

@@ -1,4 +1,4 @@
-import type { MessageId, MessageTarget } from '../channels/channel';
+import type { MediaReference, MessageId, MessageTarget } from '../channels/channel';
 import type { Channel } from '../domain/user';
 
 /** The person behind an event. */
@@ -60,14 +60,7 @@ export interface ActionEvent extends EventBase {
   target: MessageTarget;
 }
 
-/** Where a channel can fetch a file the user sent: a Telegram file id or a WhatsApp media id. */
-export interface MediaReference {
-  id: string;
-  mimeType?: string;
-  /** Size in bytes when the channel announces it (Telegram does; WhatsApp only on download). */
-  sizeBytes?: number;
-  fileName?: string;
-}
+export type { MediaReference } from '../channels/channel';
 
 /** A file the bot cannot read yet: voice, audio, video note, photo or document. */
 export interface MediaEvent extends EventBase {

@@ -1,6 +1,8 @@
 import type { CallbackQuery, Message, User as TelegramUser, Update } from '@grammyjs/types';
 import { parseCommand } from '../../inbound/command';
 import type { ChatEvent, Sender } from '../../processor/chat-event';
+import type { MediaReference } from '../channel';
+import { MAX_DOWNLOAD_BYTES } from './errors';
 
 /**
  * Telegram's service accounts: 777000 posts channel messages forwarded into linked groups,
@@ -42,6 +44,37 @@ function mediaKind(
   return undefined;
 }
 
+/**
+ * The file of a media message. For a photo that is the largest size (by width × height) that the Bot API
+ * lets bots download, because the first sizes are thumbnails (shared/cases TG-03).
+ */
+function mediaReference(message: Message): MediaReference | undefined {
+  if (message.photo !== undefined) {
+    const largest = message.photo
+      .filter((size) => (size.file_size ?? 0) <= MAX_DOWNLOAD_BYTES)
+      .reduce<(typeof message.photo)[number] | undefined>(
+        (best, size) =>
+          best === undefined || size.width * size.height > best.width * best.height ? size : best,
+        undefined,
+      );
+    return largest === undefined
+      ? undefined
+      : { id: largest.file_id, mimeType: 'image/jpeg', sizeBytes: largest.file_size };
+  }
+  const file = message.voice ?? message.audio ?? message.video_note ?? message.document;
+  if (file === undefined) {
+    return undefined;
+  }
+  const named = file as { mime_type?: string; file_name?: string };
+
+  return {
+    id: file.file_id,
+    mimeType: named.mime_type ?? (message.voice !== undefined ? 'audio/ogg' : undefined),
+    sizeBytes: file.file_size,
+    fileName: named.file_name,
+  };
+}
+
 function fromMessage(eventKey: string, message: Message, edited: boolean): ChatEvent {
   const from = message.from;
   if (
@@ -67,7 +100,14 @@ function fromMessage(eventKey: string, message: Message, edited: boolean): ChatE
       : { ...base, type: 'edited-text', text, sentAt: sentAt(message) };
   }
   if (kind !== undefined) {
-    return { ...base, type: 'media', mediaKind: kind };
+    const media = mediaReference(message);
+    return {
+      ...base,
+      type: 'media',
+      mediaKind: kind,
+      ...(media === undefined ? {} : { media }),
+      ...(message.caption === undefined ? {} : { caption: message.caption }),
+    };
   }
   if (text === undefined) {
     return { type: 'ignored', eventKey, reason: 'service message' };

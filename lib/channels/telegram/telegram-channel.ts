@@ -1,10 +1,45 @@
 import type { InlineKeyboardMarkup } from '@grammyjs/types';
 import { rateLimitsFor } from '../../resilience/limits';
 import type { ResilientCaller } from '../../resilience/resilient-call';
-import type { ActionButton, ChatChannel, MessageTarget, OutgoingMessage, SentMessage } from '../channel';
-import { RecipientBlockedError } from '../channel';
+import type {
+  ActionButton,
+  ChatChannel,
+  DownloadedMedia,
+  MediaReference,
+  MessageTarget,
+  OutgoingMessage,
+  SentMessage,
+} from '../channel';
+import { MediaTooLargeError, RecipientBlockedError } from '../channel';
 import type { TelegramApiClient } from './api-client';
-import { TelegramBlockedError, TelegramRequestError } from './errors';
+import {
+  MAX_DOWNLOAD_BYTES,
+  TelegramBlockedError,
+  TelegramFileTooLargeError,
+  TelegramRequestError,
+} from './errors';
+
+/** Mime types of the file extensions Telegram gives photos, voice notes and common documents. */
+const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  heic: 'image/heic',
+  oga: 'audio/ogg',
+  ogg: 'audio/ogg',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  mp4: 'video/mp4',
+  pdf: 'application/pdf',
+};
+
+/** The mime type of a Telegram file path by its extension, or `application/octet-stream`. */
+function mimeTypeOf(filePath: string): string {
+  const extension = /\.([a-z0-9]+)$/i.exec(filePath)?.[1]?.toLowerCase() ?? '';
+
+  return MIME_BY_EXTENSION[extension] ?? 'application/octet-stream';
+}
 
 /** Breaker key of the Bot API: one dependency, since every method shares Telegram's servers. */
 const DEPENDENCY = 'telegram';
@@ -123,6 +158,50 @@ export class TelegramChannel implements ChatChannel {
       },
       () => this.client.answerCallbackQuery(actionId, notice === undefined ? {} : { text: notice }),
     );
+  }
+
+  /**
+   * Downloads a file with getFile and the file URL, both through the resilience layer. The Bot API serves
+   * files up to 20 MB, so the limit is the smaller of that and `maxBytes`, checked on the announced size
+   * before any request and again on the bytes read.
+   */
+  async downloadMedia(media: MediaReference, maxBytes: number): Promise<DownloadedMedia> {
+    const limit = Math.min(maxBytes, MAX_DOWNLOAD_BYTES);
+    if (media.sizeBytes !== undefined && media.sizeBytes > limit) {
+      throw new MediaTooLargeError(media.sizeBytes, limit);
+    }
+
+    const call = <T>(operation: string, run: () => Promise<T>) =>
+      this.resilience.call(
+        {
+          dependency: DEPENDENCY,
+          operation,
+          rateLimits: rateLimitsFor('telegram:bot'),
+          idempotent: true,
+          budgetMs: this.budgetMs(),
+        },
+        run,
+      );
+    try {
+      const file = await call('getFile', () => this.client.getFile(media.id));
+      if (file.file_size !== undefined && file.file_size > limit) {
+        throw new MediaTooLargeError(file.file_size, limit);
+      }
+      if (file.file_path === undefined) {
+        throw new TelegramRequestError('getFile', 400, `file ${media.id} has no file_path to download`);
+      }
+      const bytes = await call('downloadFile', () => this.client.downloadFile(file.file_path!));
+      if (bytes.byteLength > limit) {
+        throw new MediaTooLargeError(bytes.byteLength, limit);
+      }
+
+      return { bytes: new Uint8Array(bytes), mimeType: media.mimeType ?? mimeTypeOf(file.file_path) };
+    } catch (error) {
+      if (error instanceof TelegramFileTooLargeError) {
+        throw new MediaTooLargeError(error.sizeBytes, limit, { cause: error });
+      }
+      throw error;
+    }
   }
 
   #translate(error: unknown, chatId: string): unknown {

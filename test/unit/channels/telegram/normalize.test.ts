@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Update } from '@grammyjs/types';
 import { normalizeTelegramUpdate } from '../../../../lib/channels/telegram/normalize';
 import type { ChatEvent } from '../../../../lib/processor/chat-event';
@@ -297,5 +299,44 @@ describe('normalizeTelegramUpdate', () => {
     const event = normalizeTelegramUpdate({ update_id: 160, poll: { id: 'p' } } as unknown as Update);
 
     expect(event.type).toBe('ignored');
+  });
+});
+
+describe('normalizeTelegramUpdate media references (TG-03, TG-04)', () => {
+  const inputs = path.resolve(__dirname, '../../../../../shared/cases/inputs');
+  const deliveries = (file: string) =>
+    (JSON.parse(readFileSync(path.join(inputs, file), 'utf8')) as { deliveries: Update[] }).deliveries;
+
+  it('points a photo at its largest size, not the thumbnail, and keeps the caption', () => {
+    const [photo] = deliveries('TG-03.json');
+
+    expect(normalizeTelegramUpdate(photo!)).toMatchObject({
+      type: 'media',
+      mediaKind: 'photo',
+      media: { id: 'PH_large_0001', mimeType: 'image/jpeg', sizeBytes: 131044 },
+      caption: 'dinner receipt',
+    });
+  });
+
+  it('keeps the mime type and name of an image sent as a document', () => {
+    const [, document] = deliveries('TG-03.json');
+
+    expect(normalizeTelegramUpdate(document!)).toMatchObject({
+      type: 'media',
+      mediaKind: 'document',
+      media: { id: 'DOC_0001', mimeType: 'image/heic', fileName: 'IMG_2041.HEIC', sizeBytes: 2411000 },
+    });
+  });
+
+  it('gives voice, audio and video notes a file to download', () => {
+    const events = deliveries('TG-04.json').map((update) => normalizeTelegramUpdate(update));
+
+    expect(
+      events.map((event) => (event.type === 'media' ? [event.mediaKind, event.media?.mimeType] : [])),
+    ).toEqual([
+      ['voice', 'audio/ogg'],
+      ['audio', 'audio/mpeg'],
+      ['video-note', undefined],
+    ]);
   });
 });
