@@ -11,6 +11,7 @@ import { SES_ERRORS } from '../../infra/local/fake-ses/server';
 import { SLACK_ERRORS } from '../../infra/local/fake-slack/server';
 import { startFakeTelegram } from '../../infra/local/fake-telegram/server';
 import type { FakeTelegram } from '../../infra/local/fake-telegram/types';
+import { startFakeWhatsApp } from '../../infra/local/fake-whatsapp/server';
 import { localLambdaContext } from '../../infra/local/lambda-context';
 import { createLocalSqsClient } from '../../infra/local/sqs-client';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack';
@@ -18,9 +19,10 @@ import { type ChatUser, callbackUpdate, editedUpdate, textUpdate } from '../../i
 import { loadFxRefreshConfig, loadWeeklySummaryConfig } from '../../lib/config';
 import { fxEnvironment } from '../support/fx-environment';
 import { createFxTables } from '../support/fx-tables';
-import { countItems, formatCounts, LeakCapture, UNATTRIBUTED } from '../support/leak-capture';
+import { countItems, formatCounts, LeakCapture, subtractCounts, UNATTRIBUTED } from '../support/leak-capture';
 import {
   customResourceEvent,
+  LEAK_WHATSAPP_PHONE_NUMBER_ID,
   misshapenUpdate,
   photoUpdate,
   sampleSnsEvent,
@@ -41,11 +43,15 @@ import {
   PLANTED_PHONE,
   PLANTED_TEXT,
   PLANTED_WEBHOOK_SECRET,
+  PLANTED_WHATSAPP_ACCESS_TOKEN,
+  PLANTED_WHATSAPP_APP_SECRET,
+  PLANTED_WHATSAPP_VERIFY_TOKEN,
   PLANTED_WRONG_SECRET,
   type PlantedValue,
   staticPlantedValues,
 } from '../support/leak-planted';
 import { startFakeSecretsManager } from '../support/leak-secrets-manager';
+import { driveWhatsApp, WHATSAPP_WEBHOOK_SOURCE, type WhatsAppObservations } from '../support/leak-whatsapp';
 import { snsEvent } from '../support/notify-harness';
 
 /**
@@ -56,6 +62,7 @@ import { snsEvent } from '../support/notify-harness';
 
 const FUNCTIONS = [
   'telegram-webhook',
+  WHATSAPP_WEBHOOK_SOURCE,
   'message-processor',
   'telegram-register-webhook',
   'fx-refresh',
@@ -68,6 +75,7 @@ const FUNCTIONS = [
 /** Functions that take a fake tracer and a metrics sink. The others create their own or have none. */
 const TRACED_FUNCTIONS = [
   'telegram-webhook',
+  WHATSAPP_WEBHOOK_SOURCE,
   'message-processor',
   'fx-refresh',
   'notification-sender',
@@ -107,6 +115,8 @@ const TELEGRAM_SECRET_ARN =
 const FX_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-test-fx-LeAk02';
 const SLACK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-test-slack-LeAk03';
 const MISSING_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-test-missing-LeAk04';
+const WHATSAPP_SECRET_ARN =
+  'arn:aws:secretsmanager:us-east-1:000000000000:secret:financy-test-whatsapp-LeAk05';
 
 const SERVER_ERROR = {
   status: 500,
@@ -135,6 +145,9 @@ interface Observations {
   feedbackMalformed: number;
   /** GetSecretValue requests per secret ARN. */
   secretReads: Record<string, number>;
+  whatsapp?: WhatsAppObservations;
+  /** Items captured while the WhatsApp channel was driven, per source and kind. */
+  whatsappCounts: Map<string, Map<CapturedKind, number>>;
 }
 
 const capture = new LeakCapture();
@@ -155,6 +168,7 @@ const observations: Observations = {
   feedbackOutcomes: [],
   feedbackMalformed: 0,
   secretReads: {},
+  whatsappCounts: new Map(),
 };
 
 async function waitFor(condition: () => boolean | Promise<boolean>, description: string, timeoutMs = 30_000) {
@@ -564,7 +578,20 @@ describe('log leak', () => {
       JSON.stringify({ botToken: PLANTED_BOT_TOKEN, webhookSecret: PLANTED_WEBHOOK_SECRET }),
     );
     secretsManager.putSecret(FX_SECRET_ARN, JSON.stringify({ apiKey: PLANTED_FX_API_KEY }));
+    const whatsappSecret = {
+      accessToken: PLANTED_WHATSAPP_ACCESS_TOKEN,
+      appSecret: PLANTED_WHATSAPP_APP_SECRET,
+      verifyToken: PLANTED_WHATSAPP_VERIFY_TOKEN,
+      phoneNumberIds: [LEAK_WHATSAPP_PHONE_NUMBER_ID],
+    };
+    secretsManager.putSecret(WHATSAPP_SECRET_ARN, JSON.stringify(whatsappSecret));
     const telegram = await startFakeTelegram({ token: PLANTED_BOT_TOKEN });
+    // Replies go out free-form unless a 131047 is queued, so the window check of the fake stays off.
+    const whatsapp = await startFakeWhatsApp({
+      accessToken: PLANTED_WHATSAPP_ACCESS_TOKEN,
+      phoneNumberIds: whatsappSecret.phoneNumberIds,
+      enforceWindow: false,
+    });
     const sqs = createLocalSqsClient();
     const prefix = `leak-${randomBytes(4).toString('hex')}`;
     let stack: LocalStack | undefined;
@@ -573,6 +600,14 @@ describe('log leak', () => {
         botToken: PLANTED_BOT_TOKEN,
         telegramApiBaseUrl: telegram.url,
         webhookSecret: PLANTED_WEBHOOK_SECRET,
+        // The functions read the credentials from WHATSAPP_SECRET_ARN below, which takes precedence over the
+        // WHATSAPP_* variables that this option sets.
+        whatsapp: {
+          ...whatsappSecret,
+          graphApiBaseUrl: whatsapp.url,
+          webhookLogger: capture.logger(WHATSAPP_WEBHOOK_SOURCE),
+          webhookTracer: capture.tracer(WHATSAPP_WEBHOOK_SOURCE),
+        },
         prefix,
         visibilityTimeoutSeconds: 1,
         maxReceiveCount: 3,
@@ -587,6 +622,7 @@ describe('log leak', () => {
           TELEGRAM_SECRET_ARN,
           FX_SECRET_ARN,
           SLACK_SECRET_ARN,
+          WHATSAPP_SECRET_ARN,
         },
         fxRefresh: {
           logger: capture.logger('fx-refresh'),
@@ -612,6 +648,9 @@ describe('log leak', () => {
         { label: 'Slack webhook path token', value: slackUrl.split('/').at(-1)! },
       );
 
+      const countsBefore = countItems(capture.items());
+      observations.whatsapp = await driveWhatsApp({ stack, fake: whatsapp, capture, sqs });
+      observations.whatsappCounts = subtractCounts(countItems(capture.items()), countsBefore);
       await driveChat(stack, telegram);
       await driveSettings(stack, telegram);
       await driveWeeklySummary(stack, sqs);
@@ -624,6 +663,7 @@ describe('log leak', () => {
     } finally {
       await stack?.stop();
       await telegram.stop();
+      await whatsapp.close();
       await secretsManager.stop();
       sqs.destroy();
       delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
@@ -634,6 +674,9 @@ describe('log leak', () => {
   afterAll(() => {
     console.log(
       `Log-leak test: captured items checked per function\n${formatCounts(capture.items(), CHECKED_SOURCES, PRINTED_KINDS)}`,
+    );
+    console.log(
+      `Log-leak test: of which captured while driving WhatsApp\n${formatCounts(observations.whatsappCounts, [WHATSAPP_WEBHOOK_SOURCE, 'message-processor'], PRINTED_KINDS)}`,
     );
   });
 
@@ -688,12 +731,42 @@ describe('log leak', () => {
       expect(observations.alarmOutcomes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'AlarmForwardingError']);
     });
 
-    it.each([TELEGRAM_SECRET_ARN, FX_SECRET_ARN, SLACK_SECRET_ARN, MISSING_SECRET_ARN])(
+    it.each([TELEGRAM_SECRET_ARN, FX_SECRET_ARN, SLACK_SECRET_ARN, MISSING_SECRET_ARN, WHATSAPP_SECRET_ARN])(
       'reads secret %s from Secrets Manager',
       (secretArn) => {
         expect(observations.secretReads[secretArn] ?? 0).toBeGreaterThan(0);
       },
     );
+
+    it('handshakes and rejects bad WhatsApp requests', () => {
+      expect(observations.whatsapp?.webhookStatuses).toMatchObject({
+        handshake: 200,
+        'wrong verify token': 403,
+        'wrong signature': 401,
+        'invalid JSON': 400,
+        'missing queue': 500,
+      });
+      expect(observations.whatsapp?.challengeEchoed).toBe(true);
+    });
+
+    it('replies on WhatsApp through Graph API errors', () => {
+      expect(observations.whatsapp?.replies).toEqual({
+        reply: { sent: ['interactive'], failedDeliveries: 0 },
+        'rate limit 130429': { sent: ['interactive'], failedDeliveries: 0 },
+        'undeliverable 131026': { sent: [], failedDeliveries: 0 },
+        'window closed 131047': { sent: ['template'], failedDeliveries: 0 },
+        'access token 190': { sent: ['interactive'], failedDeliveries: 1 },
+        'HTML 500': { sent: ['interactive'], failedDeliveries: 1 },
+      });
+    });
+
+    it('records WhatsApp delivered and failed statuses', () => {
+      expect(observations.whatsapp?.webhookStatuses).toMatchObject({
+        'delivered status': 200,
+        'failed status': 200,
+      });
+      expect(observations.whatsapp?.deliveryStates).toEqual({ delivered: 'delivered', failed: 'failed' });
+    });
 
     it('handles SES feedback', () => {
       expect(observations.feedbackOutcomes).toEqual(['ok']);

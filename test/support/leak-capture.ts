@@ -268,22 +268,51 @@ export function countItems(items: readonly CapturedItem[]): Map<string, Map<Capt
 }
 
 /**
+ * Returns the counts in `after` minus those in `before`: the items captured in between. Sources with no
+ * new item are left out.
+ */
+export function subtractCounts(
+  after: ReadonlyMap<string, ReadonlyMap<CapturedKind, number>>,
+  before: ReadonlyMap<string, ReadonlyMap<CapturedKind, number>>,
+): Map<string, Map<CapturedKind, number>> {
+  const difference = new Map<string, Map<CapturedKind, number>>();
+  for (const [source, perKind] of after) {
+    const added = new Map<CapturedKind, number>();
+    for (const [kind, count] of perKind) {
+      const newItems = count - (before.get(source)?.get(kind) ?? 0);
+      if (newItems > 0) {
+        added.set(kind, newItems);
+      }
+    }
+    if (added.size > 0) {
+      difference.set(source, added);
+    }
+  }
+
+  return difference;
+}
+
+/**
  * Formats the counts as a table with a row per source, `sources` first and in their order, and a column
- * per kind, for the test's printed summary.
+ * per kind, for the test's printed summary. `counts` is a list of captured items or counts from
+ * {@link countItems}.
  */
 export function formatCounts(
-  items: readonly CapturedItem[],
+  counts: readonly CapturedItem[] | ReadonlyMap<string, ReadonlyMap<CapturedKind, number>>,
   sources: readonly string[],
   kinds: readonly CapturedKind[],
 ): string {
-  const counts = countItems(items);
-  const allSources = [...new Set([...sources, ...[...counts.keys()].sort()])];
+  const perSource = Array.isArray(counts)
+    ? countItems(counts as readonly CapturedItem[])
+    : (counts as ReadonlyMap<string, ReadonlyMap<CapturedKind, number>>);
+  const allSources = [...new Set([...sources, ...[...perSource.keys()].sort()])];
+  const countOf = (source: string, kind: CapturedKind) => perSource.get(source)?.get(kind) ?? 0;
   const header = ['source', ...kinds];
-  const rows = allSources.map((source) => [
-    source,
-    ...kinds.map((kind) => String(counts.get(source)?.get(kind) ?? 0)),
-  ]);
-  const totals = ['total', ...kinds.map((kind) => String(items.filter((item) => item.kind === kind).length))];
+  const rows = allSources.map((source) => [source, ...kinds.map((kind) => String(countOf(source, kind)))]);
+  const totals = [
+    'total',
+    ...kinds.map((kind) => String(allSources.reduce((sum, source) => sum + countOf(source, kind), 0))),
+  ];
   const table = [header, ...rows, totals];
   const widths = header.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
 

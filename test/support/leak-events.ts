@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import type { Update } from '@grammyjs/types';
 import type { CdkCustomResourceEvent, ScheduledEvent, SNSEvent } from 'aws-lambda';
 import { type ChatUser, textUpdate } from '../../infra/local/update-factory';
+import type {
+  WhatsAppChangeValue,
+  WhatsAppError,
+  WhatsAppWebhookPayload,
+} from '../../lib/channels/whatsapp/payload';
 import { snsEvent } from './notify-harness';
 
 /** Builds a private-chat photo update whose caption is `caption`, as Telegram sends a captioned photo. */
@@ -170,4 +175,82 @@ export function sesFeedbackEvent(address: string, email: SentEmailReference): SN
     // JSON, but a bounce without a bounce type or feedback id.
     { notificationType: 'Bounce', bounce: { bouncedRecipients: [{ emailAddress: address }] }, mail },
   ]);
+}
+
+/** WhatsApp Business Account and business phone number of the log-leak test's WhatsApp payloads. */
+export const LEAK_WHATSAPP_ACCOUNT_ID = '100000000000731';
+export const LEAK_WHATSAPP_PHONE_NUMBER_ID = '200000000000731';
+
+/** Wraps one `messages` change value into a webhook POST body, as Meta sends it for the test's number. */
+function whatsAppPayload(
+  value: Omit<WhatsAppChangeValue, 'messaging_product' | 'metadata'>,
+): WhatsAppWebhookPayload {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: LEAK_WHATSAPP_ACCOUNT_ID,
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: {
+                display_phone_number: '15550100731',
+                phone_number_id: LEAK_WHATSAPP_PHONE_NUMBER_ID,
+              },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Builds a webhook POST with one text message from `waId`, sent now, whose id is `messageId`. */
+export function whatsAppTextPayload(waId: string, text: string, messageId: string): WhatsAppWebhookPayload {
+  return whatsAppPayload({
+    contacts: [{ wa_id: waId, profile: { name: 'Leak Tester' } }],
+    messages: [
+      {
+        from: waId,
+        id: messageId,
+        timestamp: String(Math.floor(Date.now() / 1_000)),
+        type: 'text',
+        text: { body: text },
+      },
+    ],
+  });
+}
+
+/**
+ * Builds a webhook POST with the status of a message that the bot sent to `waId`. A `failed` status carries
+ * `errors` as Meta reports an undeliverable message.
+ */
+export function whatsAppStatusPayload(
+  messageId: string,
+  waId: string,
+  status: 'delivered' | 'failed',
+): WhatsAppWebhookPayload {
+  const errors: WhatsAppError[] = [
+    {
+      code: 131026,
+      title: 'Message undeliverable',
+      message: 'Message undeliverable',
+      error_data: { details: 'Message Undeliverable.' },
+    },
+  ];
+
+  return whatsAppPayload({
+    statuses: [
+      {
+        id: messageId,
+        status,
+        timestamp: String(Math.floor(Date.now() / 1_000)),
+        recipient_id: waId,
+        ...(status === 'failed' ? { errors } : {}),
+      },
+    ],
+  });
 }

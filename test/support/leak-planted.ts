@@ -14,6 +14,12 @@ export interface PlantedValue {
    * @default false
    */
   standaloneDigits?: boolean;
+  /**
+   * Allows the value in log lines below INFO (DEBUG and TRACE), for an id that the code logs on purpose at
+   * DEBUG only, such as a WhatsApp sender's wa_id. Every other kind of item is still searched.
+   * @default false
+   */
+  allowedBelowInfo?: boolean;
 }
 
 /** Where a captured item came from, and what it is. */
@@ -77,6 +83,22 @@ export const PLANTED_EDITED_MERCHANT = 'Plumtwizzle';
 export const PLANTED_BROKEN_BODY_WORD = 'Snorkelquast';
 /** Callback data of a button that the bot never sent, within Telegram's 64-byte limit. */
 export const PLANTED_CALLBACK_DATA = 'lk:Vexpayload7Q';
+/** Access token of the WhatsApp Cloud API, which the fake Graph API requires as the bearer token. */
+export const PLANTED_WHATSAPP_ACCESS_TOKEN = 'EAAGLeakWhatsAppToken9ZqX2mVb7KpR4tWy8NdF3hJs6LcQ1';
+/** Meta app secret, which signs webhook bodies in `X-Hub-Signature-256`. */
+export const PLANTED_WHATSAPP_APP_SECRET = '9f3c7a1e5b8d4f20a6c9e7b1d3f5a802';
+/** Verify token of the WhatsApp subscription handshake. */
+export const PLANTED_WHATSAPP_VERIFY_TOKEN = 'LeakVerifyToken-4Rm8Qz2Wx6TnPc';
+/** A wrong verify token, as a caller who does not know the token sends it. */
+export const PLANTED_WRONG_VERIFY_TOKEN = 'WrongVerifyToken-7Hd3Kp9Bv1YsGe';
+/** The WhatsApp sender's wa_id: the phone number in international form, digits only. */
+export const PLANTED_WA_ID = '4915209876543';
+/** Merchant and amount of a WhatsApp text message. */
+export const PLANTED_WHATSAPP_MERCHANT = 'Quibbleshank';
+export const PLANTED_WHATSAPP_AMOUNT = '5836.17';
+export const PLANTED_WHATSAPP_TEXT = `groceries ${PLANTED_WHATSAPP_AMOUNT} at ${PLANTED_WHATSAPP_MERCHANT}`;
+/** Word of a WhatsApp webhook body that is not JSON. */
+export const PLANTED_WHATSAPP_BROKEN_BODY_WORD = 'Flumpercrast';
 
 /** Returns the planted values known before the run. The test adds the Slack webhook URL and the e-mail code. */
 export function staticPlantedValues(): PlantedValue[] {
@@ -99,6 +121,15 @@ export function staticPlantedValues(): PlantedValue[] {
     { label: 'edited message merchant', value: PLANTED_EDITED_MERCHANT },
     { label: 'invalid JSON body word', value: PLANTED_BROKEN_BODY_WORD },
     { label: 'callback payload', value: PLANTED_CALLBACK_DATA },
+    { label: 'WhatsApp access token', value: PLANTED_WHATSAPP_ACCESS_TOKEN },
+    { label: 'WhatsApp app secret', value: PLANTED_WHATSAPP_APP_SECRET },
+    { label: 'WhatsApp verify token', value: PLANTED_WHATSAPP_VERIFY_TOKEN },
+    { label: 'wrong WhatsApp verify token', value: PLANTED_WRONG_VERIFY_TOKEN },
+    { label: 'WhatsApp message text', value: PLANTED_WHATSAPP_TEXT },
+    { label: 'WhatsApp message merchant', value: PLANTED_WHATSAPP_MERCHANT },
+    { label: 'WhatsApp message amount', value: PLANTED_WHATSAPP_AMOUNT },
+    { label: 'WhatsApp invalid JSON body word', value: PLANTED_WHATSAPP_BROKEN_BODY_WORD },
+    { label: 'WhatsApp wa_id', value: PLANTED_WA_ID, standaloneDigits: true, allowedBelowInfo: true },
   ];
 }
 
@@ -116,31 +147,57 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Log levels below INFO in Powertools Logger, whose JSON lines name the level in `level`. */
+const LEVELS_BELOW_INFO = new Set(['TRACE', 'DEBUG']);
+
+/** Returns whether an item is a JSON log line whose `level` is below INFO. Other text counts as INFO or above. */
+function isBelowInfoLogLine(item: CapturedItem): boolean {
+  if (item.kind !== 'log line') {
+    return false;
+  }
+
+  try {
+    const level = (JSON.parse(item.text) as { level?: unknown } | null)?.level;
+    return typeof level === 'string' && LEVELS_BELOW_INFO.has(level.toUpperCase());
+  } catch {
+    return false;
+  }
+}
+
+interface Matcher {
+  label: string;
+  allowedBelowInfo: boolean;
+  matches: (text: string) => boolean;
+}
+
 /** Returns one matcher per planted value, which tests a lower-cased text. */
-function matchersOf(
-  planted: readonly PlantedValue[],
-): { label: string; matches: (text: string) => boolean }[] {
-  return planted.map(({ label, value, standaloneDigits }) => {
+function matchersOf(planted: readonly PlantedValue[]): Matcher[] {
+  return planted.map(({ label, value, standaloneDigits, allowedBelowInfo = false }) => {
     const forms = searchFormsOf(value);
     if (standaloneDigits === true) {
       const pattern = new RegExp(`(?<!\\d)(?:${forms.map(escapeRegExp).join('|')})(?!\\d)`);
-      return { label, matches: (text: string) => pattern.test(text) };
+      return { label, allowedBelowInfo, matches: (text: string) => pattern.test(text) };
     }
 
-    return { label, matches: (text: string) => forms.some((form) => text.includes(form)) };
+    return { label, allowedBelowInfo, matches: (text: string) => forms.some((form) => text.includes(form)) };
   });
 }
 
 /**
  * Returns every planted value found in a captured item, case-insensitively, one leak per item and value.
- * Leaks name the source, the kind of item and the value's label, never the value.
+ * A value marked `allowedBelowInfo` is not searched in DEBUG and TRACE log lines, and every other value is
+ * searched at every level. Leaks name the source, the kind of item and the value's label, never the value.
  */
 export function findLeaks(items: readonly CapturedItem[], planted: readonly PlantedValue[]): Leak[] {
   const matchers = matchersOf(planted);
   const leaks: Leak[] = [];
   for (const item of items) {
     const text = item.text.toLowerCase();
+    const belowInfo = isBelowInfoLogLine(item);
     for (const matcher of matchers) {
+      if (belowInfo && matcher.allowedBelowInfo) {
+        continue;
+      }
       if (matcher.matches(text)) {
         leaks.push({ source: item.source, kind: item.kind, label: matcher.label });
       }
