@@ -50,8 +50,15 @@ function mediaKind(
  */
 function mediaReference(message: Message): MediaReference | undefined {
   if (message.photo !== undefined) {
-    const largest = message.photo
-      .filter((size) => (size.file_size ?? 0) <= MAX_DOWNLOAD_BYTES)
+    // Read defensively: the webhook checks the update's shape, not every photo size in it.
+    const sizes = Array.isArray(message.photo) ? message.photo : [];
+    const largest = sizes
+      .filter(
+        (size) =>
+          typeof size?.file_id === 'string' &&
+          Number.isFinite(size.width * size.height) &&
+          (typeof size.file_size !== 'number' || size.file_size <= MAX_DOWNLOAD_BYTES),
+      )
       .reduce<(typeof message.photo)[number] | undefined>(
         (best, size) =>
           best === undefined || size.width * size.height > best.width * best.height ? size : best,
@@ -59,19 +66,28 @@ function mediaReference(message: Message): MediaReference | undefined {
       );
     return largest === undefined
       ? undefined
-      : { id: largest.file_id, mimeType: 'image/jpeg', sizeBytes: largest.file_size };
+      : {
+          id: largest.file_id,
+          mimeType: 'image/jpeg',
+          sizeBytes: typeof largest.file_size === 'number' ? largest.file_size : undefined,
+        };
   }
   const file = message.voice ?? message.audio ?? message.video_note ?? message.document;
-  if (file === undefined) {
+  if (typeof file?.file_id !== 'string') {
     return undefined;
   }
   const named = file as { mime_type?: string; file_name?: string };
 
   return {
     id: file.file_id,
-    mimeType: named.mime_type ?? (message.voice !== undefined ? 'audio/ogg' : undefined),
-    sizeBytes: file.file_size,
-    fileName: named.file_name,
+    mimeType:
+      typeof named.mime_type === 'string'
+        ? named.mime_type
+        : message.voice !== undefined
+          ? 'audio/ogg'
+          : undefined,
+    sizeBytes: typeof file.file_size === 'number' ? file.file_size : undefined,
+    fileName: typeof named.file_name === 'string' ? named.file_name : undefined,
   };
 }
 
@@ -105,6 +121,7 @@ function fromMessage(eventKey: string, message: Message, edited: boolean): ChatE
       ...base,
       type: 'media',
       mediaKind: kind,
+      sentAt: sentAt(message),
       ...(media === undefined ? {} : { media }),
       ...(message.caption === undefined ? {} : { caption: message.caption }),
     };
