@@ -20,3 +20,9 @@ export function isLoopbackEndpoint(endpoint: string): boolean {
 
   return ipaddr.isValid(hostname) && ipaddr.process(hostname).range() === 'loopback';
 }
+
+/**
+ * The AWS SDK's endpoint variable for Amazon Transcribe, which `loadVoiceConfig` reads. Set it to the URL of
+ * the fake in infra/local/fake-transcribe to run TRANSCRIBER=transcribe locally.
+ */
+export const TRANSCRIBE_ENDPOINT_VARIABLE = 'AWS_ENDPOINT_URL_TRANSCRIBE';
