@@ -54,6 +54,7 @@ export const CONTEXT_OPTIONS = [
   'whatsappReplyTemplate',
   'whatsappTemplateLanguage',
   'whatsappApiVersion',
+  'aiDailySpendAlarmUsd',
 ] as const;
 
 /** A value of {@link CONTEXT_OPTIONS}. */
@@ -158,6 +159,24 @@ export function parseSampleRate(key: string, value: unknown): number | undefined
   }
 
   return rate;
+}
+
+/**
+ * Parses an amount of US dollars above 0, such as `aiDailySpendAlarmUsd`.
+ * @returns `undefined` when the option is not set, so the default applies.
+ * @throws InvalidContextValueError for anything else.
+ */
+export function parseUsdAmount(key: string, value: unknown): number | undefined {
+  if (isUnset(value)) {
+    return undefined;
+  }
+
+  const amount = toNumber(value);
+  if (amount === undefined || amount <= 0) {
+    throw new InvalidContextValueError(key, value, 'US dollars above 0, such as 20');
+  }
+
+  return amount;
 }
 
 /**

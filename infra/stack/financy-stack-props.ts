@@ -122,4 +122,10 @@ export interface FinancyStackProps extends StackProps {
    * @default the defaults of WhatsAppOptions: financy_reply, en and v23.0
    */
   readonly whatsappOptions?: WhatsAppOptions;
+  /**
+   * AI spend per day, in US dollars, above which the AI daily spend alarm fires. The app reads it from
+   * `-c aiDailySpendAlarmUsd=<amount>`.
+   * @default AI_COST_DEFAULTS.dailySpendAlarmUsd from infra/stack/ai-cost-monitoring (20)
+   */
+  readonly aiDailySpendAlarmUsd?: number;
 }

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { BOT_TOKEN_PLACEHOLDER } from '../../lib/channels/telegram/register-webhook';
 import { TABLES, type TableId, WHATSAPP_STATE_TABLE } from '../../lib/store/tables';
 import { FUNCTION_ENTRIES, MONITORED_DEPENDENCIES, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
+import { AiCostMonitoring } from './ai-cost-monitoring';
 import { AlarmNotifier } from './alarm-notifier';
 import { createAlarmTopic, notifyOnStateChange } from './alarm-topic';
 import type { FunctionDefaults } from './application-function';
@@ -39,7 +40,8 @@ export type { FinancyStackProps, FunctionEntries } from './financy-stack-props';
  * webhook functions, the inbound FIFO queue with its dead-letter queue, the message processor, the DynamoDB
  * tables, the bot and WhatsApp secrets and the deploy-time Telegram webhook registration. Around them are
  * the hourly FX refresh, the notification queue with its sender, SES sending and feedback, the weekly
- * summary, the Slack alarm notifier, and the operational alarms and dashboard.
+ * summary, the Slack alarm notifier, the operational alarms and dashboard, and the AI cost dashboard and
+ * alarm.
  */
 export class FinancyStack extends Stack {
   /** Secret with `botToken` and `webhookSecret`. */
@@ -76,6 +78,8 @@ export class FinancyStack extends Stack {
   readonly weeklySummary: WeeklySummary;
   /** Subscriber of the alarm topic that queues Slack alerts. */
   readonly alarmNotifier: AlarmNotifier;
+  /** CloudWatch dashboard `<stack name>-ai-cost` and the AI daily spend alarm. */
+  readonly aiCostMonitoring: AiCostMonitoring;
 
   constructor(scope: Construct, id: string, props: FinancyStackProps) {
     super(scope, id, props);
@@ -255,6 +259,10 @@ export class FinancyStack extends Stack {
       processorTimeout: Duration.seconds(PROCESSOR_TIMEOUT_SECONDS),
     });
     this.addFeatureOperations();
+    this.aiCostMonitoring = new AiCostMonitoring(this, 'AiCostMonitoring', {
+      dailySpendAlarmUsd: props.aiDailySpendAlarmUsd,
+    });
+    this.addOperationalAlarm(this.aiCostMonitoring.dailySpend);
 
     addStackOutputs(this);
   }

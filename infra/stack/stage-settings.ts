@@ -15,6 +15,7 @@ import {
   parseReservedConcurrency,
   parseSampleRate,
   parseText,
+  parseUsdAmount,
 } from './context-options';
 import type { FinancyStackProps } from './financy-stack-props';
 import { parseStage } from './stage';
@@ -104,6 +105,7 @@ export type StackSettings = Pick<
   | 'weeklySummarySettingsUrl'
   | 'whatsapp'
   | 'whatsappOptions'
+  | 'aiDailySpendAlarmUsd'
 >;
 
 /**
@@ -155,5 +157,6 @@ export function resolveStackSettings(node: Node, settingsDirectory: string): Sta
       templateLanguage: option('whatsappTemplateLanguage'),
       apiVersion: option('whatsappApiVersion'),
     }),
+    aiDailySpendAlarmUsd: parseUsdAmount('aiDailySpendAlarmUsd', option('aiDailySpendAlarmUsd')),
   };
 }

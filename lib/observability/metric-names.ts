@@ -80,6 +80,36 @@ export const METRICS = {
    * breaching. Unit: Seconds.
    */
   fxRatesAge: 'FxRatesAge',
+  /**
+   * Prompt tokens of one AI call as the provider reported them, by `provider`, `model` and `operation`
+   * (`AiOperation` in lib/ai/usage.ts). Recorded only for calls billed by token. Unit: Count.
+   */
+  aiInputTokens: 'AiInputTokens',
+  /** Completion tokens of one AI call, by `provider`, `model` and `operation`. Unit: Count. */
+  aiOutputTokens: 'AiOutputTokens',
+  /**
+   * Seconds of audio that one transcription call sent, before the provider's billing rounding, by
+   * `provider`, `model` and `operation`. Unit: Seconds.
+   */
+  aiAudioSeconds: 'AiAudioSeconds',
+  /** Images that one OCR call sent, by `provider`, `model` and `operation`. Unit: Count. */
+  aiImages: 'AiImages',
+  /**
+   * Cost of one AI call at the list prices of lib/ai/pricing.ts, in US dollars, by `provider`, `model` and
+   * `operation`. Its SampleCount is the number of calls. Unit: None (US dollars).
+   */
+  aiCostUsd: 'AiCostUsd',
+  /**
+   * AI cost of one invocation: the sum of its {@link METRICS.aiCostUsd} values, recorded once per
+   * invocation, including invocations that called no AI (value 0). It has no dimension besides
+   * `service`, so alarms can read it as one series per function. Unit: None (US dollars).
+   */
+  aiInvocationCostUsd: 'AiInvocationCostUsd',
+  /**
+   * AI calls replaced by the local parser or offline OCR, by `operation` and `reason`
+   * ({@link AiFallbackReason}). Unit: Count.
+   */
+  aiFallbacks: 'AiFallbacks',
 } as const;
 
 /** A metric name from {@link METRICS}. */
@@ -164,11 +194,29 @@ export type FxProviderOutcome = 'used' | 'unused' | 'failed' | 'disabled' | 'not
  */
 export type FxRefreshOutcome = 'complete' | 'partial' | 'failed' | 'error';
 
-/** Dimension names used with the metrics above. */
-export type MetricDimension = 'channel' | 'outcome' | 'reason' | 'dependency' | 'kind' | 'provider';
+/**
+ * Values of the `reason` dimension of {@link METRICS.aiFallbacks}: the user's daily AI budget is spent
+ * (`budget`), the provider's circuit is open (`breaker-open`), the provider's quota or rate limit was hit
+ * (`quota`), the call failed (`error`), or the response could not be used (`invalid-answer`).
+ */
+export type AiFallbackReason = 'budget' | 'breaker-open' | 'quota' | 'error' | 'invalid-answer';
 
-/** Units used with the metrics above, spelled as CloudWatch spells them. */
-export type MetricUnit = 'Count' | 'Milliseconds' | 'Seconds';
+/** Dimension names used with the metrics above. */
+export type MetricDimension =
+  | 'channel'
+  | 'outcome'
+  | 'reason'
+  | 'dependency'
+  | 'kind'
+  | 'provider'
+  | 'model'
+  | 'operation';
+
+/**
+ * Units used with the metrics above, spelled as CloudWatch spells them. CloudWatch has no currency unit, so
+ * amounts in US dollars use `None`.
+ */
+export type MetricUnit = 'Count' | 'Milliseconds' | 'Seconds' | 'None';
 
 /**
  * Destination of recorded metrics. The functions pass a Powertools-backed sink and unit tests pass a recorder.

@@ -1,5 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { resourcesOf } from './stack-fixture';
+import { resourcesOf, type TemplateResource } from './stack-fixture';
 
 /** A widget of the operations dashboard, with the properties that the tests read. */
 export interface DashboardWidget {
@@ -13,11 +13,34 @@ export interface DashboardWidget {
 }
 
 /**
- * Returns the dashboard's widgets. The body is a Fn::Join of strings and references, and every
- * reference sits inside a JSON string, so a placeholder in its place leaves valid JSON.
+ * Returns the widgets of the stack's first dashboard, the operations dashboard. The body is a Fn::Join of
+ * strings and references, and every reference sits inside a JSON string, so a placeholder in its place
+ * leaves valid JSON.
  */
 export function dashboardWidgets(template: Template): DashboardWidget[] {
   const [, dashboard] = resourcesOf(template, 'AWS::CloudWatch::Dashboard')[0]!;
+
+  return widgetsOf(dashboard);
+}
+
+/** Returns the widgets of the dashboard named `dashboardName`, and throws when there is none. */
+export function dashboardWidgetsNamed(template: Template, dashboardName: string): DashboardWidget[] {
+  const dashboard = resourcesOf(template, 'AWS::CloudWatch::Dashboard').find(
+    ([, resource]) => resource.Properties?.DashboardName === dashboardName,
+  );
+  if (dashboard === undefined) {
+    throw new Error(`No dashboard named "${dashboardName}".`);
+  }
+
+  return widgetsOf(dashboard[1]);
+}
+
+/** Returns the widgets of every dashboard of the stack. */
+export function allDashboardWidgets(template: Template): DashboardWidget[] {
+  return resourcesOf(template, 'AWS::CloudWatch::Dashboard').flatMap(([, dashboard]) => widgetsOf(dashboard));
+}
+
+function widgetsOf(dashboard: TemplateResource): DashboardWidget[] {
   const body = dashboard.Properties?.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
   const text =
     typeof body === 'string'

@@ -8,7 +8,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { MONITORED_DEPENDENCIES } from '../../infra/definitions';
 import { ALARM_THRESHOLDS, OperationsAlarms } from '../../infra/stack/operations-alarms';
 import { METRIC_NAMESPACE, METRICS } from '../../lib/observability/metric-names';
-import { dashboardWidgets, metricLines, widgetTitled } from './dashboard-fixture';
+import { allDashboardWidgets, dashboardWidgets, metricLines, widgetTitled } from './dashboard-fixture';
 import { findFunction, synthesizeStack, type TemplateResource } from './stack-fixture';
 
 describe('OperationsAlarms', () => {
@@ -21,9 +21,9 @@ describe('OperationsAlarms', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as TemplateResource[];
 
     // Inbound dead letters, message age, processor errors, webhook 5xx, WhatsApp webhook 5xx, failed
-    // invocations, notification dead letters, notification failures, stale FX rates and FX refresh errors,
-    // plus one alarm per dependency.
-    expect(alarms).toHaveLength(10 + MONITORED_DEPENDENCIES.length);
+    // invocations, notification dead letters, notification failures, stale FX rates, FX refresh errors and
+    // AI daily spend, plus one alarm per dependency.
+    expect(alarms).toHaveLength(11 + MONITORED_DEPENDENCIES.length);
     for (const alarm of alarms) {
       expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties?.OKActions).toEqual([{ Ref: topicId }]);
@@ -215,7 +215,9 @@ describe('OperationsDashboard', () => {
   });
 
   it.each(Object.values(METRICS))('graphs the custom metric %s through SEARCH', (metricName) => {
-    const expressions = widgets.flatMap((widget) => metricLines(widget).map((line) => line.expression ?? ''));
+    const expressions = allDashboardWidgets(template).flatMap((widget) =>
+      metricLines(widget).map((line) => line.expression ?? ''),
+    );
     const search = `SEARCH('Namespace="${METRIC_NAMESPACE}" MetricName="${metricName}"'`;
 
     expect(expressions.some((expression) => expression.startsWith(search))).toBe(true);
