@@ -66,16 +66,21 @@ export function createProcessorHandler(config: ProcessorConfig, overrides: Proce
         invocation = context;
         const processor = new SqsFifoPartialProcessorAsync();
 
-        return processPartialResponse(
-          event,
-          (record: SQSRecord) => processInboundRecord(record, dependencies),
-          processor,
-          {
-            context,
-            skipGroupOnError: true,
-            throwOnFullBatchFailure: false,
-          },
-        );
+        try {
+          return await processPartialResponse(
+            event,
+            (record: SQSRecord) => processInboundRecord(record, dependencies),
+            processor,
+            {
+              context,
+              skipGroupOnError: true,
+              throwOnFullBatchFailure: false,
+            },
+          );
+        } finally {
+          // The AI cost of this invocation, 0 when the local parser answered alone.
+          dependencies.ai?.meter.flush();
+        }
       })
   );
 }

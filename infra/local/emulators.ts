@@ -10,6 +10,8 @@ import { LOCAL_AWS_CREDENTIALS, LOCAL_AWS_REGION } from './local-aws';
 export interface EmulatorEndpoints {
   dynamodb: string;
   sqs: string;
+  /** S3 endpoint, which clients reach with `forcePathStyle`. Unset, it is `sqs`, because fauxqs serves both. */
+  s3?: string;
 }
 
 /** Running emulators. */
@@ -25,6 +27,7 @@ export interface Emulators {
 export function pointSdkAtEmulators(endpoints: EmulatorEndpoints): void {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
+  process.env.AWS_ENDPOINT_URL_S3 = endpoints.s3 ?? endpoints.sqs;
   process.env.AWS_REGION ??= LOCAL_AWS_REGION;
   process.env.AWS_ACCESS_KEY_ID = LOCAL_AWS_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = LOCAL_AWS_CREDENTIALS.secretAccessKey;
@@ -137,7 +140,7 @@ function killGroup(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts DynamoDB Local (in memory, telemetry off) and fauxqs for SQS on free loopback ports.
+ * Starts DynamoDB Local (in memory, telemetry off) and fauxqs for SQS and S3 on free loopback ports.
  * NOTE: DynamoDB Local has no bind-address option, so it listens on every interface of the machine.
  */
 export async function startEmulators(): Promise<Emulators> {
@@ -187,7 +190,7 @@ export async function startEmulators(): Promise<Emulators> {
   }
 
   return {
-    endpoints: { dynamodb, sqs: sqsUrl },
+    endpoints: { dynamodb, sqs: sqsUrl, s3: sqsUrl },
     async stop() {
       await Promise.all([killGroup(java), sqsApp.close()]);
     },

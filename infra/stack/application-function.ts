@@ -76,11 +76,16 @@ export interface ApplicationFunctionProps {
   readonly captureHttpsRequests?: boolean;
 }
 
-// esbuild's ESM output has no `require`, but CommonJS dependencies bundled into it still call
-// require() for Node built-ins. The banner defines one before any bundled code runs.
+// esbuild's ESM output has no `require`, `__filename` or `__dirname`, but CommonJS dependencies bundled
+// into it still use them (require() for Node built-ins; the Google Cloud clients read __dirname). The
+// banner defines them before any bundled code runs.
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as topLevelCreateRequire } from 'node:module'; " +
-  'const require = topLevelCreateRequire(import.meta.url);';
+  "import { fileURLToPath as topLevelFileURLToPath } from 'node:url'; " +
+  "import { dirname as topLevelDirname } from 'node:path'; " +
+  'const require = topLevelCreateRequire(import.meta.url); ' +
+  'const __filename = topLevelFileURLToPath(import.meta.url); ' +
+  'const __dirname = topLevelDirname(__filename);';
 
 /**
  * A Node.js 22 function on ARM64, bundled locally by esbuild into one minified ES module with a

@@ -65,6 +65,21 @@ export class MediaTooLargeError extends Error {
   }
 }
 
+/**
+ * Raised when a file the user sent can no longer be fetched (an unknown or expired file id, a deleted
+ * media object): retrying cannot help, so the user is asked to send it again.
+ */
+export class MediaUnavailableError extends Error {
+  override readonly name = 'MediaUnavailableError';
+
+  constructor(mediaId: string, options?: { cause: unknown }) {
+    super(
+      `File ${mediaId} can no longer be downloaded from the channel; ask the user to send it again.`,
+      options,
+    );
+  }
+}
+
 /** Sending side of a chat channel. */
 export interface ChatChannel {
   send(chatId: string, message: OutgoingMessage): Promise<SentMessage>;
@@ -80,6 +95,7 @@ export interface ChatChannel {
   /**
    * Downloads a file the user sent, right away, since channel links expire (WhatsApp's in minutes).
    * @throws MediaTooLargeError when the file is larger than `maxBytes` or than the channel lets bots read
+   * @throws MediaUnavailableError when the file cannot be fetched any more
    */
   downloadMedia?(media: MediaReference, maxBytes: number): Promise<DownloadedMedia>;
 }

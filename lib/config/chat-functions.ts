@@ -10,6 +10,7 @@ import {
   timeZone,
   url,
 } from './environment';
+import { loadProcessorAiConfig, type ProcessorAiConfig } from './processor-ai';
 import { loadProcessorWhatsAppConfig, type ProcessorWhatsAppConfig } from './whatsapp';
 
 /**
@@ -102,6 +103,8 @@ export interface ProcessorConfig {
   notificationQueueUrl?: string;
   /** WhatsApp settings, absent when WhatsApp is not configured: the processor then serves Telegram only. */
   whatsapp?: ProcessorWhatsAppConfig;
+  /** AI understanding, voice, receipts and the per-user AI budget. */
+  ai: ProcessorAiConfig;
 }
 
 /** Location of the exchange rates that the processor reads. Only the fx-refresh function writes them. */
@@ -133,5 +136,6 @@ export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
     fxRates: processorFxRates(env),
     notificationQueueUrl: optionalUrl(env, 'NOTIFICATION_QUEUE_URL'),
     whatsapp: loadProcessorWhatsAppConfig(env),
+    ai: loadProcessorAiConfig(env),
   };
 }

@@ -4,8 +4,13 @@
  * The README's configuration table lists every variable. The loaders are split by the functions they serve.
  */
 
+export * from './ai';
+export * from './ai-budget';
 export * from './chat-functions';
 export { ConfigError } from './environment';
 export * from './fx';
 export * from './notifications';
+export * from './processor-ai';
+export * from './receipts';
+export * from './voice';
 export * from './whatsapp';

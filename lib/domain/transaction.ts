@@ -19,6 +19,18 @@ export interface TransactionSource {
   messageId: MessageId;
 }
 
+/** Where a receipt image is archived. */
+export interface ReceiptAttachment {
+  bucket: string;
+  key: string;
+  /** Lowercase hex SHA-256 of the image. */
+  sha256: string;
+  mimeType: string;
+  sizeBytes: number;
+  /** Item lines the receipt parser found. */
+  itemCount: number;
+}
+
 /** A recorded transaction. Amounts are integer minor units of `currency` (1250 = 12.50 EUR, 1200 = 1200 JPY). */
 export interface Transaction {
   userId: string;
@@ -49,6 +61,13 @@ export interface Transaction {
    * message id, so an edit of the user's message can update that reply in place.
    */
   replyMarkerKey?: string;
+  /**
+   * Set when the AI was unavailable for an unsure message: the transaction was stored from the local parse
+   * as a draft (pending confirmation) and should be read again by the AI.
+   */
+  needsAiReview?: boolean;
+  /** The receipt image the transaction was read from, archived in S3, and how many item lines it had. */
+  receipt?: ReceiptAttachment;
   createdAtEpochMs: number;
   updatedAtEpochMs: number;
 }

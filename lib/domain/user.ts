@@ -1,3 +1,4 @@
+import type { Category } from './categories';
 /** Chat channels the bot is reachable on. */
 export const CHANNELS = ['telegram', 'whatsapp'] as const;
 
@@ -46,8 +47,19 @@ export interface User {
   lastLinkEventKey?: string;
   /** The user this one was merged into by /link. A merged user has no identities left and stays inactive. */
   mergedInto?: string;
+  /**
+   * Merchants the user moved to another category, newest first. The AI prompt carries them so its answers
+   * follow the user's choices.
+   */
+  categoryCorrections?: CategoryCorrection[];
   createdAtEpochMs: number;
   updatedAtEpochMs: number;
+}
+
+/** A merchant the user moved to `category`. */
+export interface CategoryCorrection {
+  merchant: string;
+  category: Category;
 }
 
 /** Channels on which a user can receive their own notifications, such as the weekly summary. */

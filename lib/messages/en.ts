@@ -229,6 +229,40 @@ export const en = {
 
   unknownCommand: (command: string) => `I don’t know /${escapeHtml(command)}. See /help for what I can do.`,
 
+  /** Shown at once for a voice note or audio file, then replaced by the result. */
+  processingVoice: () => '🎤 Processing your voice message…',
+
+  /** Shown at once for a receipt photo, then replaced by the result. */
+  processingReceipt: () => '📷 Processing your receipt…',
+
+  /** A file above the channel's or the provider's limit; sizes in MB with one decimal. */
+  fileTooLarge: (sizeMb: string, limitMb: string) =>
+    `This file is ${escapeHtml(sizeMb)}, and I can only read files up to ${escapeHtml(limitMb)}. Please send a smaller one or type the transaction.`,
+
+  mediaUnavailable: () => 'I couldn’t download that file. Please send it again.',
+
+  audioNotReadable: () =>
+    'I couldn’t read this audio file. Please send a voice message or type the transaction.',
+
+  /** A transcript in which the parser and the AI found nothing to record. */
+  voiceHeard: (transcript: string) => `🎤 I heard: “${escapeHtml(transcript)}”`,
+
+  voiceEmpty: () =>
+    'I couldn’t make out any words in this recording. Please try again or type the transaction.',
+
+  /** Voice notes need a paid provider: past the daily AI budget they wait until tomorrow. */
+  voiceBudgetSpent: () =>
+    'I’ve used today’s allowance for voice messages. Please type the transaction, or send the voice message again tomorrow.',
+
+  receiptBudgetSpent: () =>
+    'I’ve used today’s allowance for reading receipts. Please type the total, for example <code>groceries 42.10</code>.',
+
+  receiptFormatNotSupported: (mimeType: string) =>
+    `I can’t read ${escapeHtml(mimeType)} images. Please send the receipt as a photo (JPEG or PNG).`,
+
+  receiptNoTotal: () =>
+    'I read the receipt but couldn’t find its total. Please type it, for example <code>groceries 42.10</code>.',
+
   mediaNotSupported: (kind: string) =>
     kind === 'video-note'
       ? 'I can’t listen to video notes. Please send a voice message or type the transaction.'

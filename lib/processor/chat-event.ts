@@ -71,6 +71,8 @@ export interface MediaEvent extends EventBase {
   media?: MediaReference;
   /** Caption sent with the file. */
   caption?: string;
+  /** When the message was sent. */
+  sentAt: Date;
 }
 
 /** Delivery state of a message the bot sent, as the channel reports it. */

@@ -16,12 +16,14 @@ import { NO_TRACING, type Tracing } from '../observability/tracing';
 import type { CircuitBreakerSettings } from '../resilience/circuit-breaker';
 import { createDynamoResilientCaller } from '../resilience/dynamo-caller';
 import type { ResilientCaller } from '../resilience/resilient-call';
+import type { OpenAiKeyLoader } from '../secrets/openai-key';
 import { createTelegramSecretsLoader, type TelegramSecretsLoader } from '../secrets/telegram-secrets';
 import { createWhatsAppSecretsLoader, type WhatsAppSecretsLoader } from '../secrets/whatsapp-secrets';
 import { createDocumentClient } from '../store/clients';
 import { IdempotencyStore } from '../store/idempotency-store';
 import { DynamoTransactionStore } from '../store/transaction-store';
 import { UserStore } from '../store/user-store';
+import { createProcessorAi } from './ai/create-ai';
 import { RecordDeferrer } from './deferral';
 import { ChannelNotConfiguredError, type ProcessorDependencies } from './dependencies';
 
@@ -36,6 +38,8 @@ export interface ProcessorDependencyOverrides {
   loadSecrets?: TelegramSecretsLoader;
   /** Loader of the WhatsApp credentials in place of the configured source. */
   loadWhatsAppSecrets?: WhatsAppSecretsLoader;
+  /** Loader of the OpenAI key in place of the configured source. */
+  loadOpenAiKey?: OpenAiKeyLoader;
   /** fetch for the Bot API and the Graph API. */
   fetch?: typeof fetch;
   now?: () => number;
@@ -136,6 +140,16 @@ export function createProcessorDependencies(
         ? undefined
         : new SqsNotificationQueue({ sqs, queueUrl: config.notificationQueueUrl }),
     deliveries: whatsappState === undefined ? undefined : new WhatsAppDeliveryTracker(whatsappState),
+    ai: createProcessorAi(config.ai, {
+      client,
+      usersTable: config.tables.users,
+      resilience,
+      budgetMs,
+      metrics,
+      logger: resilienceLogger,
+      now,
+      loadOpenAiKey: overrides.loadOpenAiKey,
+    }),
     async channel(channel) {
       if (channel === 'whatsapp') {
         if (whatsapp === undefined || loadWhatsAppSecrets === undefined || whatsappState === undefined) {

@@ -8,6 +8,7 @@ import type { Tracing } from '../observability/tracing';
 import type { IdempotencyStore } from '../store/idempotency-store';
 import type { TransactionStore } from '../store/transaction-store';
 import type { UserStore } from '../store/user-store';
+import type { ProcessorAi } from './ai/services';
 import type { DeliveryStatusEvent } from './chat-event';
 import type { RecordDeferrer } from './deferral';
 
@@ -65,6 +66,8 @@ export interface ProcessorDependencies {
    * channel reports delivery (Telegram does not); statuses are then only logged.
    */
   deliveries?: DeliveryTracker;
+  /** AI understanding, transcription, OCR and their cost metering; absent where no AI is configured. */
+  ai?: ProcessorAi;
   /** Clock in epoch milliseconds. */
   now(): number;
 }

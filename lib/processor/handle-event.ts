@@ -1,11 +1,11 @@
 import { RecipientBlockedError } from '../channels/channel';
-import { en } from '../messages/en';
 import { correlationIdFrom } from '../notify/preferences/destinations';
 import type { ChatEvent, DeliveryStatusEvent } from './chat-event';
 import type { ProcessorDependencies } from './dependencies';
 import { handleAction } from './handlers/action';
 import { handleCommand } from './handlers/command';
 import type { HandlerContext } from './handlers/context';
+import { handleMedia } from './handlers/media';
 import { handleEditedText, handleText } from './handlers/text';
 import { ReplySession } from './reply-session';
 
@@ -107,7 +107,7 @@ async function dispatch(
         await handleAction(event, context);
         return;
       case 'media':
-        await context.reply.send(event.chatId, { text: en.mediaNotSupported(event.mediaKind) });
+        await handleMedia(event, channel, context);
         return;
     }
   } catch (error) {

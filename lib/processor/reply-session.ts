@@ -1,4 +1,10 @@
-import type { ChatChannel, MessageTarget, OutgoingMessage, SentMessage } from '../channels/channel';
+import type {
+  ChatChannel,
+  MessageId,
+  MessageTarget,
+  OutgoingMessage,
+  SentMessage,
+} from '../channels/channel';
 import type { IdempotencyStore } from '../store/idempotency-store';
 
 /**
@@ -39,6 +45,24 @@ export class ReplySession {
     await this.idempotency.putMarker(marker, { messageId: sent.messageId });
 
     return sent;
+  }
+
+  /**
+   * Replaces a message the bot sent earlier for this event, such as "Processing your voice message…",
+   * with `message`. It counts as the next send: its "reply sent" marker names the replaced message, so a
+   * transaction shown in it can be found again like one shown in a new message. Replacing again on a
+   * retry repeats the same edit, which is harmless.
+   */
+  async replace(
+    target: { chatId: string; messageId: MessageId },
+    message: OutgoingMessage,
+  ): Promise<SentMessage> {
+    const marker = this.nextMarkerKey();
+    this.#sendCount += 1;
+    await this.channel.edit(target, message);
+    await this.idempotency.putMarker(marker, { messageId: target.messageId });
+
+    return { messageId: target.messageId };
   }
 
   /** Edits a message the bot sent before. */

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { currencyOfCountry } from '../domain/country-currency';
 import type {
+  CategoryCorrection,
   EmailCodeRequests,
   NotificationPreferences,
   PendingAction,
@@ -48,6 +49,9 @@ export interface UserPage {
   /** Key to pass back for the next page, or `undefined` after the last page. */
   nextKey?: Record<string, unknown>;
 }
+
+/** How many merchant corrections a user keeps for the AI prompt. */
+export const MAX_CATEGORY_CORRECTIONS = 10;
 
 /** Users and their channel identities. */
 export class UserStore {
@@ -158,6 +162,30 @@ export class UserStore {
     }
 
     return this.#update(userId, `SET ${sets.join(', ')}`, names, values);
+  }
+
+  /**
+   * Remembers that the user moved a merchant to `category`, newest first, keeping the last
+   * {@link MAX_CATEGORY_CORRECTIONS} merchants. The AI prompt carries them so its answers follow the user.
+   */
+  async recordCategoryCorrection(
+    user: Pick<User, 'userId' | 'categoryCorrections'>,
+    correction: CategoryCorrection,
+  ): Promise<void> {
+    const merchant = correction.merchant.trim().toLowerCase();
+    const others = (user.categoryCorrections ?? []).filter(
+      (entry) => entry.merchant.toLowerCase() !== merchant,
+    );
+    const corrections = [
+      { merchant: correction.merchant.trim(), category: correction.category },
+      ...others,
+    ].slice(0, MAX_CATEGORY_CORRECTIONS);
+    await this.#update(
+      user.userId,
+      'SET #corrections = :corrections, #updated = :now',
+      { '#corrections': 'categoryCorrections', '#updated': 'updatedAtEpochMs' },
+      { ':corrections': corrections, ':now': this.#now() },
+    );
   }
 
   /** Marks a user inactive (they blocked the bot) or active again. */

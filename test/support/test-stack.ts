@@ -8,6 +8,7 @@ import { startFakeTelegram } from '../../infra/local/fake-telegram/server';
 import type { FakeTelegram } from '../../infra/local/fake-telegram/types';
 import { startFakeWhatsApp } from '../../infra/local/fake-whatsapp/server';
 import type { FakeWhatsApp } from '../../infra/local/fake-whatsapp/types';
+import { type LocalAi, type LocalAiOptions, startLocalAi } from '../../infra/local/local-ai';
 import { postWhatsAppPayload } from '../../infra/local/local-whatsapp';
 import { createLocalSqsClient } from '../../infra/local/sqs-client';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack';
@@ -44,6 +45,8 @@ export interface TestStack {
   takeNotifications(): Promise<Notification[]>;
   /** The WhatsApp side, when the stack was started with `whatsapp: true`. */
   whatsapp?: TestWhatsApp;
+  /** The fake AI providers, when the stack was started with the `ai` option. */
+  ai?: LocalAi;
   stop(): Promise<void>;
 }
 
@@ -92,6 +95,12 @@ export interface TestStackOptions {
    * @default false
    */
   whatsapp?: boolean | { enforceWindow: boolean };
+  /**
+   * Starts fake OpenAI, Vision (unless `vision: false`) and, with `transcriber: 'transcribe'`, Amazon
+   * Transcribe servers, creates the S3 buckets, and points the processor at them.
+   * @default no AI: the local parser answers alone and media gets the "cannot read" reply
+   */
+  ai?: Omit<LocalAiOptions, 'prefix'>;
 }
 
 /**
@@ -127,6 +136,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     appSecret: randomBytes(16).toString('hex'),
     verifyToken: randomBytes(16).toString('hex'),
   };
+  const ai = options.ai === undefined ? undefined : await startLocalAi({ prefix, ...options.ai });
   const stack = await startLocalStack({
     whatsapp:
       whatsappFake === undefined
@@ -145,7 +155,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     maxReceiveCount: options.maxReceiveCount ?? 3,
     webhookLogger: new CapturingLogger('telegram-webhook', logLines),
     processorLogger: new CapturingLogger('message-processor', logLines),
-    environment: { ...fxEnvironment, ...notificationEnvironment, ...options.environment },
+    environment: { ...fxEnvironment, ...notificationEnvironment, ...ai?.environment, ...options.environment },
     startProcessor: options.startProcessor,
     processorTimeoutSeconds: options.processorTimeoutSeconds,
     breakerSettings: options.breakerSettings,
@@ -196,6 +206,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     users: () => scan<User>(stack.resources.tables.users),
     seedFxRates,
     notificationQueueUrl,
+    ai,
     whatsapp:
       whatsappFake === undefined
         ? undefined
@@ -234,6 +245,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await stack.stop();
       await fake.stop();
       await whatsappFake?.close();
+      await ai?.stop();
       documents.destroy();
       sqs.destroy();
     },

@@ -188,7 +188,42 @@ describe('loadProcessorConfig', () => {
       idempotencyRetentionSeconds: 168 * 3_600,
       defaultCurrency: 'USD',
       defaultTimeZone: 'UTC',
+      ai: {
+        openai: {
+          baseURL: 'https://api.openai.com/v1',
+          model: 'gpt-4.1-mini',
+          timeoutMs: 10_000,
+          insightsEnabled: false,
+        },
+        ocr: { engine: 'tesseract' },
+        offlineOcr: true,
+        budget: { dailyLimitMicroUsd: 50_000 },
+        maxImageBytes: 10 * 1_048_576,
+      },
     });
+  });
+
+  it('turns the AI services on from their settings', () => {
+    const config = loadProcessorConfig({
+      ...PROCESSOR_ENV,
+      OPENAI_API_KEY: 'sk-test',
+      VISION_API_KEY: 'vision-test',
+      RECEIPTS_BUCKET: 'financy-receipts',
+      OCR_OFFLINE: 'false',
+      AI_DAILY_BUDGET_USD: '0.10',
+    });
+
+    expect(config.ai).toMatchObject({
+      voice: { transcriber: 'whisper', whisperModel: 'whisper-1' },
+      ocr: { engine: 'google-vision' },
+      offlineOcr: false,
+      receiptArchive: { bucket: 'financy-receipts' },
+      budget: { dailyLimitMicroUsd: 100_000 },
+    });
+  });
+
+  it('leaves Whisper off without an OpenAI key', () => {
+    expect(loadProcessorConfig(PROCESSOR_ENV).ai.voice).toBeUndefined();
   });
 
   it.each(['USERS_TABLE', 'IDENTITIES_TABLE', 'TRANSACTIONS_TABLE', 'IDEMPOTENCY_TABLE', 'RESILIENCE_TABLE'])(

@@ -10,7 +10,7 @@ import type {
   OutgoingMessage,
   SentMessage,
 } from '../channel';
-import { MediaTooLargeError, RecipientBlockedError } from '../channel';
+import { MediaTooLargeError, MediaUnavailableError, RecipientBlockedError } from '../channel';
 import type { TelegramApiClient } from './api-client';
 import {
   MAX_DOWNLOAD_BYTES,
@@ -199,6 +199,10 @@ export class TelegramChannel implements ChatChannel {
     } catch (error) {
       if (error instanceof TelegramFileTooLargeError) {
         throw new MediaTooLargeError(error.sizeBytes, limit, { cause: error });
+      }
+      if (error instanceof TelegramRequestError) {
+        // A 4xx from getFile or the download: the file id is unknown or no longer served.
+        throw new MediaUnavailableError(media.id, { cause: error });
       }
       throw error;
     }

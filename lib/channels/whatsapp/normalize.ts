@@ -48,7 +48,7 @@ function mediaOf(media: WhatsAppMedia | undefined): MediaEvent['media'] {
 }
 
 function mediaEvent(
-  base: { eventKey: string; sender: Sender; chatId: string; messageId: string },
+  base: { eventKey: string; sender: Sender; chatId: string; messageId: string; sentAt: Date },
   message: WhatsAppMessage,
 ): MediaEvent {
   const caption = (media: WhatsAppMedia | undefined) =>
@@ -135,7 +135,7 @@ function fromMessage(
     return { ...base, type: 'text', text: message.button.text, sentAt: at, forwarded: false };
   }
 
-  return mediaEvent(base, message);
+  return mediaEvent({ ...base, sentAt: at }, message);
 }
 
 function fromStatus(eventKey: string, status: WhatsAppStatus): ChatEvent {

@@ -1,15 +1,14 @@
 import type { WhatsAppTemplates } from '../../config/whatsapp';
 import { escapeHtml } from '../../messages/html';
-import type { MediaReference } from '../../processor/chat-event';
 import { rateLimitsFor } from '../../resilience/limits';
 import type { ResilientCaller } from '../../resilience/resilient-call';
 import { StoreError } from '../../store/errors';
-import type { ChatChannel, MessageTarget, OutgoingMessage, SentMessage } from '../channel';
-import { RecipientBlockedError } from '../channel';
+import type { ChatChannel, MediaReference, MessageTarget, OutgoingMessage, SentMessage } from '../channel';
+import { MediaTooLargeError, MediaUnavailableError, RecipientBlockedError } from '../channel';
 import { WhatsAppActionIdError, WhatsAppInlineMessageError } from './channel-errors';
 import { parseWhatsAppActionId, parseWhatsAppChatId } from './chat-id';
 import type { GraphApiClient } from './graph-client';
-import { GraphApiError, type GraphErrorKind } from './graph-errors';
+import { GraphApiError, type GraphErrorKind, WhatsAppMediaTooLargeError } from './graph-errors';
 import type { GraphLogger, GraphMediaFile, GraphOutgoingMessage } from './graph-types';
 import { renderOutgoingMessage, textMessages } from './interactive';
 import type { WhatsAppStateStore } from './state-store';
@@ -151,14 +150,30 @@ export class WhatsAppChannel implements ChatChannel {
 
   /**
    * Downloads a file the user sent, through the resilience layer under the `whatsapp:media` breaker.
-   * @throws WhatsAppMediaTooLargeError when the file is larger than `maxBytes`.
-   * @throws WhatsAppMediaExpiredError when the media id expired.
+   * @throws MediaTooLargeError when the file is larger than `maxBytes`.
+   * @throws MediaUnavailableError when the media id expired or is unknown.
    */
   async downloadMedia(reference: MediaReference, maxBytes: number): Promise<GraphMediaFile> {
-    return this.#resilience.call(
-      { dependency: MEDIA_DEPENDENCY, operation: 'fetchMedia', idempotent: true, budgetMs: this.#budgetMs() },
-      () => this.#client.fetchMedia(reference.id, maxBytes),
-    );
+    try {
+      return await this.#resilience.call(
+        {
+          dependency: MEDIA_DEPENDENCY,
+          operation: 'fetchMedia',
+          idempotent: true,
+          budgetMs: this.#budgetMs(),
+        },
+        () => this.#client.fetchMedia(reference.id, maxBytes),
+      );
+    } catch (error) {
+      if (error instanceof WhatsAppMediaTooLargeError) {
+        throw new MediaTooLargeError(error.sizeBytes, error.limitBytes, { cause: error });
+      }
+      if (isGraphError(error, 'media') || isGraphError(error, 'invalid-request')) {
+        // An expired or unknown media id: Meta keeps media for a limited time only.
+        throw new MediaUnavailableError(reference.id, { cause: error });
+      }
+      throw error;
+    }
   }
 
   /**

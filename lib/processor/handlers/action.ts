@@ -57,6 +57,12 @@ async function applyToTransaction(
       const updated =
         (await dependencies.transactions.update(user.userId, id, { category: action.category })) ??
         transaction;
+      if (transaction.merchant !== undefined && transaction.category !== action.category) {
+        await dependencies.users.recordCategoryCorrection(user, {
+          merchant: transaction.merchant,
+          category: action.category,
+        });
+      }
       await reply.edit(event.target, {
         text: transactionView(updated).text,
         buttons: transactionButtons(updated),

@@ -1,6 +1,8 @@
+import type { MessageId, OutgoingMessage } from '../../channels/channel';
 import type { Transaction } from '../../domain/transaction';
 import { en } from '../../messages/en';
 import { parseMessage } from '../../parsing/parse-message';
+import { understandText } from '../ai/understand-text';
 import type { TextEvent } from '../chat-event';
 import { convertTransaction } from '../conversion';
 import { transactionButtons } from '../keyboards';
@@ -28,13 +30,35 @@ export async function recordFromText(
   text: string,
   context: HandlerContext,
   explicit: boolean,
+  /**
+   * A message of the bot's to turn into the first reply, such as "Processing your voice message…", and a
+   * line to put above that reply, such as what was heard.
+   */
+  placeholder?: { target: { chatId: string; messageId: MessageId }; heading?: string },
 ): Promise<void> {
+  let pending = placeholder;
+  // The first reply replaces the placeholder, under its heading; later ones are new messages.
+  const answer = (message: OutgoingMessage) => {
+    const first = pending;
+    pending = undefined;
+    if (first === undefined) {
+      return reply.send(event.chatId, message);
+    }
+    const text = first.heading === undefined ? message.text : `${first.heading}\n\n${message.text}`;
+    return reply.replace(first.target, { ...message, text });
+  };
   const { dependencies, user, reply } = context;
-  const parse = parseMessage(text, {
+  const local = parseMessage(text, {
     referenceTime: event.sentAt,
     timeZone: user.timeZone,
     homeCurrency: user.homeCurrency,
   });
+  const { parse, source } = await understandText(
+    text,
+    local,
+    { user, sentAt: event.sentAt, eventKey: event.eventKey },
+    dependencies,
+  );
   const proposal = proposeTransactions(parse, {
     userId: user.userId,
     eventKey: event.eventKey,
@@ -47,15 +71,19 @@ export async function recordFromText(
     kind: parse.kind,
     confidence: parse.confidence,
     flags: parse.flags,
+    source,
     outcome: proposal.outcome,
     textLength: text.length,
   });
   if (proposal.outcome === 'ask') {
-    await reply.send(event.chatId, proposal.message);
+    await answer(proposal.message);
     return;
   }
 
-  for (const candidate of proposal.transactions) {
+  for (const proposed of proposal.transactions) {
+    // Without the AI an unsure parse waits for the user's confirmation, marked for a re-check.
+    const candidate: Transaction =
+      source === 'draft' ? { ...proposed, status: 'pending', needsAiReview: true } : proposed;
     // Converted before the write, at the rate of the transaction's date. A redelivered update may read a
     // newer rate, but the conditional create keeps the first stored conversion.
     const conversion = await convertTransaction(candidate, user.homeCurrency, dependencies);
@@ -71,6 +99,6 @@ export async function recordFromText(
       status: transaction.status,
       conversion: transaction.conversion?.status ?? 'none',
     });
-    await reply.send(event.chatId, transactionView(transaction));
+    await answer(transactionView(transaction));
   }
 }

@@ -1,0 +1,35 @@
+import type { AiBudget } from '../../ai/budget';
+import type { AiCategorizer } from '../../ai/categorize';
+import type { AiCostMeter } from '../../ai/cost-meter';
+import type { Transcriber } from '../../ai/transcribe/transcriber';
+import type { ReceiptArchive } from '../../receipts/archive';
+import type { OcrEngine } from '../../receipts/ocr/engine';
+
+/**
+ * The AI services of the processor. Each is optional: without a categorizer the local parser answers
+ * alone, without a transcriber voice notes get a reply that they cannot be read, and so on.
+ */
+export interface ProcessorAi {
+  /** Reads messages the local parser is unsure about (OpenAI). */
+  categorizer?: Pick<AiCategorizer, 'understand'>;
+  /** Turns voice notes and audio files into text (Whisper or Amazon Transcribe). */
+  transcriber?: Transcriber;
+  /** Reads receipt images: Google Vision when configured, offline tesseract otherwise. */
+  ocr?: OcrEngine;
+  /** The OCR engine used when the user's daily AI budget is spent: offline tesseract. */
+  offlineOcr?: OcrEngine;
+  /** Stores receipt images, because channel file ids do not last; absent where no bucket is configured. */
+  receiptArchive?: Pick<ReceiptArchive, 'put'>;
+  /** Per-user daily AI budget; absent means no limit. */
+  budget?: Pick<AiBudget, 'allow' | 'spend'>;
+  /** Meters every AI call of the invocation; the processor handler flushes it per invocation. */
+  meter: Pick<AiCostMeter, 'record' | 'fallback' | 'flush'>;
+  /** Estimated cost in USD of one categorize call, checked against the budget before the call. */
+  categorizeEstimateUsd: string;
+  /** Estimated cost in USD of transcribing one voice note, checked against the budget before the call. */
+  transcribeEstimateUsd: string;
+  /** Estimated cost in USD of reading one receipt image with the paid OCR engine. */
+  ocrEstimateUsd: string;
+  /** Largest image the processor downloads for OCR, in bytes. */
+  maxImageBytes: number;
+}
