@@ -66,6 +66,12 @@ export interface Transaction {
    * as a draft (pending confirmation) and should be read again by the AI.
    */
   needsAiReview?: boolean;
+  /**
+   * The user's message text that a draft with `needsAiReview` was read from, so the AI can read it again.
+   * It is personal data, kept only until the re-check and removed with `needsAiReview`. Missing on drafts
+   * from a message with several amounts, because the AI reads one transaction per message.
+   */
+  reviewText?: string;
   /** The receipt image the transaction was read from, archived in S3, and how many item lines it had. */
   receipt?: ReceiptAttachment;
   createdAtEpochMs: number;

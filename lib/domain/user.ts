@@ -52,6 +52,8 @@ export interface User {
    * follow the user's choices.
    */
   categoryCorrections?: CategoryCorrection[];
+  /** Whether /stats adds an AI summary of the month (`/settings insights on`). Missing means off. */
+  aiInsights?: boolean;
   createdAtEpochMs: number;
   updatedAtEpochMs: number;
 }

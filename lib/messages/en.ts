@@ -160,6 +160,7 @@ export const en = {
       '',
       'Tap a currency below, or send <code>/settings currency CAD</code>.',
       'Set your time zone with <code>/settings timezone Europe/Lisbon</code>.',
+      `AI summary in /stats: <b>${user.aiInsights === true ? 'on' : 'off'}</b> (<code>/settings insights on</code> or <code>off</code>).`,
     ].join('\n'),
 
   help: () =>
@@ -184,6 +185,7 @@ export const en = {
       'Use <code>/settings currency EUR</code> (an ISO 4217 code) or <code>/settings timezone Europe/Lisbon</code> (an IANA time zone).',
       'Weekly summary: <code>/settings email you@example.com</code>, <code>/settings sms +15551234567</code>, ' +
         '<code>/settings notifications on</code> or <code>off</code>.',
+      'AI summary in /stats: <code>/settings insights on</code> or <code>off</code>.',
     ].join('\n'),
 
   invalidCurrency: (value: string) =>
@@ -286,6 +288,24 @@ export const en = {
 
   notConvertedHeading: () => 'In other currencies (not converted):',
 
+  /** The AI summary under /stats, escaped because it is the model's plain text. */
+  statsInsight: (summary: string) => `🧠 ${escapeHtml(summary)}`,
+
+  insightsOn: (available: boolean) =>
+    available
+      ? '🧠 AI summary on. /stats adds a short summary of the month, written by OpenAI from your category totals.'
+      : '🧠 AI summary on. This bot has AI summaries turned off for now, so /stats shows only your totals until they are back.',
+
+  insightsOff: () => '🧠 AI summary off. /stats shows only your totals.',
+
+  insightsUsage: () =>
+    'Send <code>/settings insights on</code> to add an AI summary of the month to /stats, or ' +
+    '<code>/settings insights off</code> to remove it.',
+
+  /** A new reply after the AI read a draft again, once it was available again. */
+  draftRechecked: (transaction: Transaction) =>
+    `🔄 I read your earlier message again now that the AI is back.\n${en.proposal(transaction)}`,
+
   settingsOverview: (user: User) =>
     [
       '⚙️ <b>Settings</b>',
@@ -296,6 +316,7 @@ export const en = {
       '',
       'Tap a currency below, or send <code>/settings currency CAD</code>.',
       'Set your time zone with <code>/settings timezone Europe/Lisbon</code>.',
+      `AI summary in /stats: <b>${user.aiInsights === true ? 'on' : 'off'}</b> (<code>/settings insights on</code> or <code>off</code>).`,
       `Add an e-mail address with ${EMAIL_EXAMPLE} or an SMS number with ${SMS_EXAMPLE}.`,
     ].join('\n'),
 
@@ -429,6 +450,8 @@ export const buttons = {
   weeklySummaryOn: '📅 Turn weekly summary on',
   weeklySummaryOff: '📅 Turn weekly summary off',
   notificationsOff: '🔕 Turn all notifications off',
+  insightsOn: '🧠 Turn AI summary on',
+  insightsOff: '🧠 Turn AI summary off',
   email: 'E-mail',
   sms: 'SMS',
   push: 'Push',

@@ -13,7 +13,9 @@ export type Action =
   | { type: 'set-currency'; currency: string }
   /** Carries the state to set, not a toggle, so a double tap or an old message cannot flip it back. */
   | { type: 'set-notification'; setting: NotificationSetting; enabled: boolean }
-  | { type: 'notifications-off' };
+  | { type: 'notifications-off' }
+  /** Turns the AI summary of /stats on or off. Like the notification buttons, it carries the state to set. */
+  | { type: 'set-insights'; enabled: boolean };
 
 const SIMPLE_PREFIXES = {
   confirm: 'c',
@@ -44,6 +46,8 @@ export function encodeAction(action: Action): string {
       return `ntf:${action.setting}:${action.enabled ? 'on' : 'off'}`;
     case 'notifications-off':
       return 'ntf:all:off';
+    case 'set-insights':
+      return `ins:${action.enabled ? 'on' : 'off'}`;
     default:
       return `${SIMPLE_PREFIXES[action.type]}:${action.transactionId}`;
   }
@@ -60,6 +64,11 @@ export function decodeAction(data: string): Action | undefined {
   }
   if (parts[0] === 'cur' && parts.length === 2) {
     return /^[A-Z]{3}$/.test(parts[1]!) ? { type: 'set-currency', currency: parts[1]! } : undefined;
+  }
+  if (parts[0] === 'ins' && parts.length === 2) {
+    return parts[1] === 'on' || parts[1] === 'off'
+      ? { type: 'set-insights', enabled: parts[1] === 'on' }
+      : undefined;
   }
   if (parts[0] === 'ntf' && parts.length === 3) {
     return decodeNotificationAction(parts[1]!, parts[2]!);

@@ -103,6 +103,13 @@ export function createProcessorDependencies(
     tracing,
   });
 
+  const idempotency = new IdempotencyStore({
+    client,
+    tableName: config.tables.idempotency,
+    retentionSeconds: config.idempotencyRetentionSeconds,
+    now,
+  });
+
   return {
     users: new UserStore({
       client,
@@ -124,12 +131,7 @@ export function createProcessorDependencies(
             now,
             logger: resilienceLogger,
           }),
-    idempotency: new IdempotencyStore({
-      client,
-      tableName: config.tables.idempotency,
-      retentionSeconds: config.idempotencyRetentionSeconds,
-      now,
-    }),
+    idempotency,
     logger,
     metrics,
     tracing,
@@ -149,6 +151,7 @@ export function createProcessorDependencies(
       logger: resilienceLogger,
       now,
       loadOpenAiKey: overrides.loadOpenAiKey,
+      markers: idempotency,
     }),
     async channel(channel) {
       if (channel === 'whatsapp') {

@@ -93,7 +93,17 @@ export function notificationButtons(user: User): ActionButton[][] {
   ];
 }
 
-/** Buttons of the /settings message: the currencies, then the notification settings. */
+/** Builds the button that turns the AI summary of /stats on when it is off, and off when it is on. */
+export function insightsButton(user: Pick<User, 'aiInsights'>): ActionButton {
+  const on = user.aiInsights === true;
+
+  return {
+    label: on ? buttons.insightsOff : buttons.insightsOn,
+    action: encodeAction({ type: 'set-insights', enabled: !on }),
+  };
+}
+
+/** Buttons of the /settings message: the currencies, the notification settings, then the AI summary. */
 export function settingsButtons(user: User): ActionButton[][] {
-  return [...currencyButtons(), ...notificationButtons(user)];
+  return [...currencyButtons(), ...notificationButtons(user), [insightsButton(user)]];
 }

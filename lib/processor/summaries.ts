@@ -58,8 +58,22 @@ export function renderBalance(transactions: Transaction[], month: MonthRange, ho
   return lines.join('\n');
 }
 
-/** Renders /stats: this month's spending by category in the home currency, largest first. */
-export function renderStats(transactions: Transaction[], month: MonthRange, homeCurrency: string): string {
+/**
+ * Renders /stats: this month's spending by category in the home currency, largest first, and the AI
+ * summary of the month when `insight` is given.
+ */
+export function renderStats(
+  transactions: Transaction[],
+  month: MonthRange,
+  homeCurrency: string,
+  insight?: string,
+): string {
+  const text = renderCategoryTotals(transactions, month, homeCurrency);
+
+  return insight === undefined ? text : `${text}\n\n${en.statsInsight(insight)}`;
+}
+
+function renderCategoryTotals(transactions: Transaction[], month: MonthRange, homeCurrency: string): string {
   const totals = periodTotals(transactions, homeCurrency);
   const { home } = totals;
   const header = `📊 <b>Spending by category, ${month.month}</b>`;

@@ -41,6 +41,16 @@ export interface TransactionStore {
     changes: TransactionChanges,
   ): Promise<Transaction | undefined>;
   /**
+   * Applies the AI re-check of a draft: the changes, and the removal of `needsAiReview` and `reviewText`.
+   * Only a transaction still marked for review is changed, so two re-checks of one draft apply once.
+   * Returns `undefined` when the transaction no longer exists or was re-checked already.
+   */
+  finishAiReview(
+    userId: string,
+    transactionId: string,
+    changes: TransactionChanges,
+  ): Promise<Transaction | undefined>;
+  /**
    * Stores a conversion, but only while the amount, currency and date are still those of `basis`, the
    * transaction it was computed from. Returns the updated transaction, or `undefined` when the
    * transaction changed or no longer exists.
@@ -141,6 +151,23 @@ export class DynamoTransactionStore implements TransactionStore {
     transactionId: string,
     changes: TransactionChanges,
   ): Promise<Transaction | undefined> {
+    return this.#applyChanges(userId, transactionId, changes, false);
+  }
+
+  async finishAiReview(
+    userId: string,
+    transactionId: string,
+    changes: TransactionChanges,
+  ): Promise<Transaction | undefined> {
+    return this.#applyChanges(userId, transactionId, changes, true);
+  }
+
+  async #applyChanges(
+    userId: string,
+    transactionId: string,
+    changes: TransactionChanges,
+    endAiReview: boolean,
+  ): Promise<Transaction | undefined> {
     const names: Record<string, string> = { '#updated': 'updatedAtEpochMs' };
     const values: Record<string, unknown> = { ':now': this.#now() };
     const sets = ['#updated = :now'];
@@ -158,11 +185,20 @@ export class DynamoTransactionStore implements TransactionStore {
       sets.push('#dateKey = :dateKey');
     }
     // A conversion of the old amount, currency or date would be wrong, so /balance converts again.
-    let remove = '';
+    const removes: string[] = [];
     if (CONVERSION_BASIS.some((field) => changes[field] !== undefined)) {
       names['#conversion'] = 'conversion';
-      remove = ' REMOVE #conversion';
+      removes.push('#conversion');
     }
+    let condition = 'attribute_exists(transactionId)';
+    if (endAiReview) {
+      names['#needsAiReview'] = 'needsAiReview';
+      names['#reviewText'] = 'reviewText';
+      values[':true'] = true;
+      removes.push('#needsAiReview', '#reviewText');
+      condition += ' AND #needsAiReview = :true';
+    }
+    const remove = removes.length === 0 ? '' : ` REMOVE ${removes.join(', ')}`;
 
     try {
       const result = await this.#client.send(
@@ -170,7 +206,7 @@ export class DynamoTransactionStore implements TransactionStore {
           TableName: this.#table,
           Key: { userId, transactionId },
           UpdateExpression: `SET ${sets.join(', ')}${remove}`,
-          ConditionExpression: 'attribute_exists(transactionId)',
+          ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

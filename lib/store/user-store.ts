@@ -188,6 +188,19 @@ export class UserStore {
     );
   }
 
+  /**
+   * Turns the AI summary of /stats on or off. Unlike {@link updateSettings}, it leaves `settingsConfirmed`
+   * alone, because the opt-in is unrelated to currency and time zone.
+   */
+  async setAiInsights(userId: string, enabled: boolean): Promise<User> {
+    return this.#update(
+      userId,
+      'SET #insights = :enabled, #updated = :now',
+      { '#insights': 'aiInsights', '#updated': 'updatedAtEpochMs' },
+      { ':enabled': enabled, ':now': this.#now() },
+    );
+  }
+
   /** Marks a user inactive (they blocked the bot) or active again. */
   async setStatus(userId: string, status: User['status']): Promise<void> {
     await this.#update(

@@ -3,6 +3,8 @@ import { AiBudget } from '../../ai/budget';
 import { DynamoAiSpendStore } from '../../ai/budget-store';
 import { AiCategorizer } from '../../ai/categorize';
 import { AiCostMeter } from '../../ai/cost-meter';
+import { InsightsGenerator } from '../../ai/insights';
+import { MarkerInsightsCache } from '../../ai/insights-cache';
 import { OpenAiClient } from '../../ai/openai/client';
 import { costOf } from '../../ai/pricing';
 import { createTranscriber, type Transcriber } from '../../ai/transcribe';
@@ -16,7 +18,8 @@ import { VisionOcrEngine } from '../../receipts/ocr/vision';
 import type { ResilienceLogger } from '../../resilience/logger';
 import type { ResilientCaller } from '../../resilience/resilient-call';
 import { createOpenAiKeyLoader, type OpenAiKeyLoader } from '../../secrets/openai-key';
-import type { ProcessorAi } from './services';
+import type { IdempotencyStore } from '../../store/idempotency-store';
+import type { ProcessorAi, ProcessorInsights } from './services';
 
 /** What {@link createProcessorAi} builds the services on. */
 export interface ProcessorAiDependencies {
@@ -30,10 +33,17 @@ export interface ProcessorAiDependencies {
   now: () => number;
   /** Loader of the OpenAI key in place of the configured source, for tests. */
   loadOpenAiKey?: OpenAiKeyLoader;
+  /** Markers of the idempotency table, where /stats summaries are cached per user and day. */
+  markers: Pick<IdempotencyStore, 'getMarker' | 'putMarker'>;
 }
 
 /** Tokens of a typical categorize call (system prompt, corrections, message; the answer), for the budget check. */
 const CATEGORIZE_ESTIMATE = { inputTokens: 900, outputTokens: 120 };
+/**
+ * Estimated tokens of a typical insights call, for the budget check: the system prompt with up to 15
+ * category lines, and a summary of at most 160 tokens.
+ */
+const INSIGHTS_ESTIMATE = { inputTokens: 350, outputTokens: 160 };
 /** Seconds of a typical voice note, for the budget check before its length is known. */
 const VOICE_ESTIMATE_SECONDS = 30;
 
@@ -63,9 +73,10 @@ function estimateUsd(usage: Parameters<typeof costOf>[0]): string {
 }
 
 /**
- * Builds the processor's AI services from configuration: the OpenAI categorizer and Whisper when a key is
- * configured (or Amazon Transcribe), Google Vision or offline tesseract.js for receipts, the receipt archive,
- * the per-user daily budget and the cost meter. Services without configuration stay absent.
+ * Builds the processor's AI services from configuration. With an OpenAI key these are the categorizer and
+ * Whisper (or Amazon Transcribe), and the /stats summary when AI_INSIGHTS is on as well. The others are
+ * Google Vision or offline tesseract.js for receipts, the receipt archive, the per-user daily budget and
+ * the cost meter. Services without configuration stay absent.
  */
 export function createProcessorAi(
   config: ProcessorAiConfig,
@@ -91,6 +102,33 @@ export function createProcessorAi(
         }),
     );
     categorizer = { understand: async (text, context) => (await build()).understand(text, context) };
+  }
+
+  let insights: ProcessorInsights | undefined;
+  if (loadKey !== undefined && openai.insightsEnabled) {
+    const cache = new MarkerInsightsCache(dependencies.markers);
+    const build = keyed(
+      loadKey,
+      (apiKey) =>
+        new InsightsGenerator({
+          client: new OpenAiClient({ apiKey, baseURL: openai.baseURL, timeoutMs: openai.timeoutMs, caller }),
+          model: openai.model,
+          budgetMs,
+          cache,
+        }),
+    );
+    insights = {
+      generator: {
+        cachedMonthSummary: async (...summary) => (await build()).cachedMonthSummary(...summary),
+      },
+      cache,
+      estimateUsd: estimateUsd({
+        provider: 'openai',
+        model: openai.model,
+        operation: 'insights',
+        ...INSIGHTS_ESTIMATE,
+      }),
+    };
   }
 
   let transcriber: Transcriber | undefined;
@@ -124,6 +162,7 @@ export function createProcessorAi(
 
   return {
     categorizer,
+    insights,
     transcriber,
     ocr,
     offlineOcr,

@@ -1,9 +1,21 @@
 import type { AiBudget } from '../../ai/budget';
 import type { AiCategorizer } from '../../ai/categorize';
 import type { AiCostMeter } from '../../ai/cost-meter';
+import type { InsightsGenerator } from '../../ai/insights';
+import type { InsightsCache } from '../../ai/insights-cache';
 import type { Transcriber } from '../../ai/transcribe/transcriber';
 import type { ReceiptArchive } from '../../receipts/archive';
 import type { OcrEngine } from '../../receipts/ocr/engine';
+
+/** The AI summary of /stats: the generator, its daily cache and the estimated cost of one summary. */
+export interface ProcessorInsights {
+  /** Generates a month's summary, or returns the one cached for the user's day. */
+  generator: Pick<InsightsGenerator, 'cachedMonthSummary'>;
+  /** The generator's cache, read first so a cached summary is shown even when the budget is spent. */
+  cache: Pick<InsightsCache, 'get'>;
+  /** Estimated cost in USD of one summary, checked against the budget before the call. */
+  estimateUsd: string;
+}
 
 /**
  * The AI services of the processor. Each is optional: without a categorizer the local parser answers
@@ -12,6 +24,8 @@ import type { OcrEngine } from '../../receipts/ocr/engine';
 export interface ProcessorAi {
   /** Reads messages the local parser is unsure about (OpenAI). */
   categorizer?: Pick<AiCategorizer, 'understand'>;
+  /** The AI summary of /stats, absent unless AI_INSIGHTS is on and an OpenAI key is configured. */
+  insights?: ProcessorInsights;
   /** Turns voice notes and audio files into text (Whisper or Amazon Transcribe). */
   transcriber?: Transcriber;
   /** Reads receipt images: Google Vision when configured, offline tesseract otherwise. */

@@ -43,7 +43,8 @@ function parseFromAnswer(answer: AiTransaction, local: ParseResult): ParseResult
   };
 }
 
-function unavailableReason(error: unknown): AiFallbackReason {
+/** Returns the `AiFallbacks` reason for an error of an unavailable AI call: quota, open breaker or other. */
+export function unavailableReason(error: unknown): AiFallbackReason {
   if (error instanceof OpenAiQuotaExceededError) {
     return 'quota';
   }

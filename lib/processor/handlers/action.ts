@@ -3,6 +3,7 @@ import { en } from '../../messages/en';
 import { type Action, decodeAction } from '../actions';
 import type { ActionEvent } from '../chat-event';
 import { categoryButtons, transactionButtons } from '../keyboards';
+import { handleInsightsAction } from '../settings/insights-settings';
 import { handleNotificationAction } from '../settings/notification-settings';
 import type { HandlerContext } from './context';
 import { transactionView } from './record';
@@ -91,6 +92,11 @@ export async function handleAction(event: ActionEvent, context: HandlerContext):
 
   if (action.type === 'set-notification' || action.type === 'notifications-off') {
     await handleNotificationAction(action, event, context);
+    return;
+  }
+
+  if (action.type === 'set-insights') {
+    await handleInsightsAction(action, event, context);
     return;
   }
 

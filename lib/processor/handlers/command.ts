@@ -1,10 +1,13 @@
+import { periodTotals } from '../../domain/totals';
 import { en } from '../../messages/en';
 import { isTimeZone, monthOf } from '../calendar';
 import type { CommandEvent } from '../chat-event';
 import { convertForSummary } from '../conversion';
 import { currencyButtons } from '../keyboards';
 import { handleLinkCommand } from '../linking/link-command';
+import { handleInsightsCommand } from '../settings/insights-settings';
 import { handleNotificationSettingsCommand, settingsView } from '../settings/notification-settings';
+import { statsInsight } from '../stats-insights';
 import { renderBalance, renderStats } from '../summaries';
 import type { HandlerContext } from './context';
 import { recordFromText } from './record';
@@ -20,6 +23,11 @@ async function settings(event: CommandEvent, context: HandlerContext): Promise<v
     return;
   }
   if (await handleNotificationSettingsCommand(event, context)) {
+    return;
+  }
+
+  if (field.toLowerCase() === 'insights') {
+    await handleInsightsCommand(event, value ?? '', context);
     return;
   }
 
@@ -85,7 +93,11 @@ export async function handleCommand(event: CommandEvent, context: HandlerContext
     }
     case 'stats': {
       const { month, transactions } = await monthTransactions(context);
-      await reply.send(event.chatId, { text: renderStats(transactions, month, user.homeCurrency) });
+      // The summary reads the same totals that renderStats shows, never amounts parsed from text.
+      const insight = await statsInsight(periodTotals(transactions, user.homeCurrency).home, month, context);
+      await reply.send(event.chatId, {
+        text: renderStats(transactions, month, user.homeCurrency, insight),
+      });
       return;
     }
     case 'settings':

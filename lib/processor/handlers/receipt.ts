@@ -43,8 +43,9 @@ async function recognize(
   const { dependencies, user } = context;
   const ai = dependencies.ai!;
   const offline = ai.offlineOcr;
-  let engine: OcrEngine | undefined = ai.ocr;
-  if (engine !== undefined && !(await budgetAllows('ocr', ai.ocrEstimateUsd, user, dependencies))) {
+  // Offline OCR costs nothing, so only the paid engine asks the budget.
+  let engine: OcrEngine | undefined = ai.ocr ?? offline;
+  if (engine === ai.ocr && !(await budgetAllows('ocr', ai.ocrEstimateUsd, user, dependencies))) {
     engine = offline;
   }
   if (engine === undefined) {

@@ -2,6 +2,7 @@ import type { MessageId, OutgoingMessage } from '../../channels/channel';
 import type { Transaction } from '../../domain/transaction';
 import { en } from '../../messages/en';
 import { parseMessage } from '../../parsing/parse-message';
+import { recheckDrafts } from '../ai/recheck-drafts';
 import { understandText } from '../ai/understand-text';
 import type { TextEvent } from '../chat-event';
 import { convertTransaction } from '../conversion';
@@ -80,10 +81,13 @@ export async function recordFromText(
     return;
   }
 
+  // The AI reads one transaction per message, so only a draft that is the message's one transaction keeps
+  // the text for its re-check.
+  const reviewText = proposal.transactions.length === 1 ? { reviewText: text } : {};
   for (const proposed of proposal.transactions) {
     // Without the AI an unsure parse waits for the user's confirmation, marked for a re-check.
     const candidate: Transaction =
-      source === 'draft' ? { ...proposed, status: 'pending', needsAiReview: true } : proposed;
+      source === 'draft' ? { ...proposed, status: 'pending', needsAiReview: true, ...reviewText } : proposed;
     // Converted before the write, at the rate of the transaction's date. A redelivered update may read a
     // newer rate, but the conditional create keeps the first stored conversion.
     const conversion = await convertTransaction(candidate, user.homeCurrency, dependencies);
@@ -100,5 +104,9 @@ export async function recordFromText(
       conversion: transaction.conversion?.status ?? 'none',
     });
     await answer(transactionView(transaction));
+  }
+  if (source === 'ai') {
+    // OpenAI returned a validated transaction, so drafts stored while it was unavailable can be read again.
+    await recheckDrafts(event, context);
   }
 }
