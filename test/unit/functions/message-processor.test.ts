@@ -132,14 +132,16 @@ describe('message-processor function', () => {
       ]);
     });
 
-    it('counts nothing for a record that fails', async () => {
+    it('counts no update for a record that fails, only the invocation’s AI cost of 0', async () => {
       const { handler, metrics } = wiredHandler();
       const event = { Records: [inboundRecord('not an envelope', 'm-bad', 'group-bad')] };
 
       const response = (await handler(event, lambdaContext('mp'))) as SQSBatchResponse;
 
       expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-bad' }]);
-      expect(metrics.points).toEqual([]);
+      expect(metrics.points).toEqual([
+        { name: 'AiInvocationCostUsd', dimensions: {}, value: 0, unit: 'None' },
+      ]);
     });
   });
 
@@ -179,6 +181,8 @@ describe('message-processor function', () => {
           channel: 'telegram',
           ProcessingLag: expect.any(Number),
         }),
+        // Every invocation records its AI cost, 0 when the local parser answered alone.
+        expect.objectContaining({ service: 'message-processor', AiInvocationCostUsd: 0 }),
       ]);
     });
   });
