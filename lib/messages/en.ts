@@ -256,6 +256,11 @@ export const en = {
   voiceBudgetSpent: () =>
     'I’ve used today’s allowance for voice messages. Please type the transaction, or send the voice message again tomorrow.',
 
+  receiptUnavailable: () =>
+    'I can’t read receipt photos right now. Please type the total, for example <code>groceries 42.10</code>.',
+
+  voiceUnavailable: () => 'I can’t transcribe voice messages right now. Please type the transaction.',
+
   receiptBudgetSpent: () =>
     'I’ve used today’s allowance for reading receipts. Please type the total, for example <code>groceries 42.10</code>.',
 

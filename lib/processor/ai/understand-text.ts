@@ -6,6 +6,7 @@ import type { User } from '../../domain/user';
 import type { AiFallbackReason } from '../../observability/metric-names';
 import type { ParseResult } from '../../parsing/types';
 import { CircuitOpenError } from '../../resilience/errors';
+import { classifyFailure } from '../../resilience/failure';
 import type { ProcessorDependencies } from '../dependencies';
 
 /** Confidence given to an AI answer that passed validation: above the save threshold, so it is saved. */
@@ -49,6 +50,19 @@ export function unavailableReason(error: unknown): AiFallbackReason {
     return 'quota';
   }
   return error instanceof CircuitOpenError ? 'breaker-open' : 'error';
+}
+
+/**
+ * Whether a provider failure cannot be helped by retrying the record: a 4xx such as a rejected key, or an
+ * error that says it is not retryable. Such failures get a reply instead of filling the dead-letter queue.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  const retryable = (error as { retryable?: unknown } | undefined)?.retryable;
+  if (typeof retryable === 'boolean') {
+    return !retryable;
+  }
+
+  return classifyFailure(error) === 'caller-error';
 }
 
 /**
@@ -112,13 +126,25 @@ export async function understandText(
     return { parse: local, source: 'fallback' };
   }
 
-  const understanding = await ai.categorizer.understand(text, {
-    homeCurrency: context.user.homeCurrency,
-    timeZone: context.user.timeZone,
-    referenceTime: context.sentAt,
-    localParse: local,
-    corrections: context.user.categoryCorrections ?? [],
-  });
+  let understanding: Awaited<ReturnType<NonNullable<typeof ai.categorizer>['understand']>>;
+  try {
+    understanding = await ai.categorizer.understand(text, {
+      homeCurrency: context.user.homeCurrency,
+      timeZone: context.user.timeZone,
+      referenceTime: context.sentAt,
+      localParse: local,
+      corrections: context.user.categoryCorrections ?? [],
+    });
+  } catch (error) {
+    // The categorizer reports OpenAI failures as rejections; what still throws (the key cannot be loaded,
+    // for example) leaves the AI unavailable too, and the message is answered all the same.
+    ai.meter.fallback('categorize', unavailableReason(error));
+    dependencies.logger.warn('AI could not be asked; the local parser answers', {
+      eventKey: context.eventKey,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return { parse: local, source: 'draft' };
+  }
   await meterUsage(understanding.usage, context.user, dependencies);
   if (understanding.outcome === 'understood') {
     return { parse: parseFromAnswer(understanding.result, local), source: 'ai' };

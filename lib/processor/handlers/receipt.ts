@@ -12,7 +12,7 @@ import { OcrImageError } from '../../receipts/ocr/errors';
 import { parseReceipt } from '../../receipts/parse-receipt';
 import type { ReceiptParse } from '../../receipts/types';
 import { CircuitOpenError } from '../../resilience/errors';
-import { budgetAllows, meterUsage } from '../ai/understand-text';
+import { budgetAllows, isPermanentFailure, meterUsage } from '../ai/understand-text';
 import type { MediaEvent } from '../chat-event';
 import { convertTransaction } from '../conversion';
 import { transactionIdFor } from '../proposal';
@@ -34,12 +34,13 @@ export function isReceiptImage(event: Pick<MediaEvent, 'mediaKind' | 'media'>): 
 /**
  * Reads the image with the paid engine while the user's daily budget allows and the engine answers, and
  * with offline OCR otherwise. The meter counts each fallback. Returns `undefined` when the budget is spent
- * and no offline engine runs here.
+ * and no offline engine runs here, and `unavailable` when the provider refused the request and no offline
+ * engine can take over.
  */
 async function recognize(
   image: { bytes: Uint8Array; mimeType: string },
   context: HandlerContext,
-): Promise<OcrResult | undefined> {
+): Promise<OcrResult | 'unavailable' | undefined> {
   const { dependencies, user } = context;
   const ai = dependencies.ai!;
   const offline = ai.offlineOcr;
@@ -56,6 +57,14 @@ async function recognize(
     const [result] = await engine.recognize([image]);
     return result!;
   } catch (error) {
+    if (engine !== offline && offline === undefined && isPermanentFailure(error)) {
+      // A rejected key or request and no offline engine here: retrying the record cannot help.
+      ai.meter.fallback('ocr', 'error');
+      dependencies.logger.warn('Receipt not read: the OCR provider refused the request', {
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+      return 'unavailable';
+    }
     if (engine === offline || offline === undefined || error instanceof OcrImageError) {
       throw error;
     }
@@ -140,8 +149,10 @@ export async function handleReceipt(
     mimeType,
   });
   const ocr = await recognize({ bytes, mimeType }, context);
-  if (ocr === undefined) {
-    await reply.replace(target, { text: en.receiptBudgetSpent() });
+  if (ocr === undefined || ocr === 'unavailable') {
+    await reply.replace(target, {
+      text: ocr === undefined ? en.receiptBudgetSpent() : en.receiptUnavailable(),
+    });
     return;
   }
   await meterUsage(ocr.usage, user, dependencies);

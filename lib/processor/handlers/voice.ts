@@ -11,7 +11,7 @@ import {
   MediaUnavailableError,
 } from '../../channels/channel';
 import { en } from '../../messages/en';
-import { budgetAllows, meterUsage } from '../ai/understand-text';
+import { budgetAllows, isPermanentFailure, meterUsage } from '../ai/understand-text';
 import type { MediaEvent } from '../chat-event';
 import type { HandlerContext } from './context';
 import { recordFromText } from './record';
@@ -62,6 +62,20 @@ export async function handleVoice(
       { languageHint: event.sender.languageCode },
     );
   } catch (error) {
+    if (
+      downloadFailureReply(error) === undefined &&
+      !(error instanceof UnsupportedAudioError) &&
+      isPermanentFailure(error)
+    ) {
+      // A rejected key or request: retrying the record cannot help, so the user is told at once.
+      ai.meter.fallback('transcribe', 'error');
+      dependencies.logger.warn('Voice message not transcribed: the provider refused the request', {
+        eventKey: event.eventKey,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+      await reply.replace(target, { text: en.voiceUnavailable() });
+      return;
+    }
     const tooLarge = downloadFailureReply(error);
     if (tooLarge !== undefined || error instanceof UnsupportedAudioError) {
       dependencies.logger.info('Voice message not transcribed', {
