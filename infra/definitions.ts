@@ -2,8 +2,13 @@
  * Queue and function settings shared by the CDK stack and the local stack, so both behave alike.
  */
 
-/** How long the processor may run per batch. */
-export const PROCESSOR_TIMEOUT_SECONDS = 30;
+/**
+ * How long the processor may run per batch. A voice note sent to Amazon Transcribe may wait up to its
+ * 25-s job deadline (TRANSCRIBE_DEADLINE_MS), and a receipt or Whisper call takes seconds, so a batch with
+ * one of them and other records needs more than 30 s. It must stay below the 90-s lease of an event's
+ * idempotency claim in lib/processor/handle-event.ts, so that a claim expires only when its holder is gone.
+ */
+export const PROCESSOR_TIMEOUT_SECONDS = 60;
 
 /** Records per SQS batch handed to the processor. */
 export const PROCESSOR_BATCH_SIZE = 10;

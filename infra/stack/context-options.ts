@@ -55,6 +55,11 @@ export const CONTEXT_OPTIONS = [
   'whatsappTemplateLanguage',
   'whatsappApiVersion',
   'aiDailySpendAlarmUsd',
+  'ai',
+  'vision',
+  'transcriber',
+  'aiDailyBudgetUsd',
+  'openaiModel',
 ] as const;
 
 /** A value of {@link CONTEXT_OPTIONS}. */

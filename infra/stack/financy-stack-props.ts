@@ -1,5 +1,6 @@
 import type { StackProps } from 'aws-cdk-lib';
 import type { FUNCTION_ENTRIES } from '../definitions';
+import type { AiOptions } from './ai-options';
 import type { LogLevel } from './application-function';
 import type { EmailIdentityMode, EmailSender } from './context-options';
 import type { Stage } from './stage';
@@ -128,4 +129,10 @@ export interface FinancyStackProps extends StackProps {
    * @default AI_COST_DEFAULTS.dailySpendAlarmUsd from infra/stack/ai-cost-monitoring (20)
    */
   readonly aiDailySpendAlarmUsd?: number;
+  /**
+   * The processor's AI settings: which key secrets it reads, the transcriber, the per-user daily budget and
+   * the OpenAI model.
+   * @default the stage's `ai` and `vision` settings (off), Whisper, 0.05 USD and gpt-4.1-mini
+   */
+  readonly aiOptions?: AiOptions;
 }

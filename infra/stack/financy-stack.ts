@@ -9,6 +9,8 @@ import { BOT_TOKEN_PLACEHOLDER } from '../../lib/channels/telegram/register-webh
 import { TABLES, type TableId, WHATSAPP_STATE_TABLE } from '../../lib/store/tables';
 import { FUNCTION_ENTRIES, MONITORED_DEPENDENCIES, PROCESSOR_TIMEOUT_SECONDS } from '../definitions';
 import { AiCostMonitoring } from './ai-cost-monitoring';
+import { DEFAULT_AI_OPTIONS } from './ai-options';
+import { AiServices } from './ai-services';
 import { AlarmNotifier } from './alarm-notifier';
 import { createAlarmTopic, notifyOnStateChange } from './alarm-topic';
 import type { FunctionDefaults } from './application-function';
@@ -80,6 +82,8 @@ export class FinancyStack extends Stack {
   readonly alarmNotifier: AlarmNotifier;
   /** CloudWatch dashboard `<stack name>-ai-cost` and the AI daily spend alarm. */
   readonly aiCostMonitoring: AiCostMonitoring;
+  /** OpenAI and Vision key secrets, receipt and transcription buckets, and the processor's access to them. */
+  readonly aiServices: AiServices;
 
   constructor(scope: Construct, id: string, props: FinancyStackProps) {
     super(scope, id, props);
@@ -208,6 +212,17 @@ export class FinancyStack extends Stack {
         stateTable: this.tableOf('whatsappState'),
         options: resolveWhatsAppOptions(props.whatsappOptions),
       },
+    });
+
+    const aiOptions = props.aiOptions ?? {};
+    this.aiServices = new AiServices(this, 'AiServices', {
+      processorFunction: this.processor.processorFunction,
+      removalPolicy: settings.removalPolicy,
+      ai: aiOptions.ai ?? settings.ai,
+      vision: aiOptions.vision ?? settings.vision,
+      transcriber: aiOptions.transcriber ?? DEFAULT_AI_OPTIONS.transcriber,
+      aiDailyBudgetUsd: aiOptions.aiDailyBudgetUsd ?? DEFAULT_AI_OPTIONS.aiDailyBudgetUsd,
+      openaiModel: aiOptions.openaiModel ?? DEFAULT_AI_OPTIONS.openaiModel,
     });
 
     this.weeklySummary = new WeeklySummary(this, 'WeeklySummary', {

@@ -12,7 +12,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS } from '../../lib/observability/metric-names';
-import { MONITORED_DEPENDENCIES, type MonitoredDependency } from '../definitions';
+import { INBOUND_QUEUE, MONITORED_DEPENDENCIES, type MonitoredDependency } from '../definitions';
 import { notifyOnStateChange } from './alarm-topic';
 import { customMetric } from './custom-metrics';
 
@@ -21,9 +21,9 @@ export const ALARM_THRESHOLDS = {
   /**
    * Age of the oldest inbound record, in seconds, that counts as stuck. A healthy queue drains in seconds.
    * A record may wait legitimately for one open-circuit deferral (60 s) or for one retry after a failed
-   * batch (the 180-s visibility timeout), so 5 minutes is beyond both.
+   * batch (the inbound queue's visibility timeout, 360 s), so one minute more than that timeout is beyond both.
    */
-  inboundMessageAgeSeconds: 300,
+  inboundMessageAgeSeconds: INBOUND_QUEUE.visibilityTimeoutSeconds + 60,
   /** Consecutive 1-minute periods above the age threshold before the alarm fires. */
   inboundMessageAgeMinutes: 3,
   /**

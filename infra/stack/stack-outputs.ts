@@ -56,6 +56,21 @@ export function addStackOutputs(stack: FinancyStack): void {
     description: 'Secret to put the Slack webhook URLs in, as {"operations": "https://hooks.slack.com/..."}',
   });
 
+  new CfnOutput(stack, 'OpenAiKeySecretArn', {
+    value: stack.aiServices.openAiSecret.secretArn,
+    description: 'Secret to put the OpenAI API key in, as {"apiKey": "sk-..."}',
+  });
+  new CfnOutput(stack, 'VisionKeySecretArn', {
+    value: stack.aiServices.visionSecret.secretArn,
+    description: 'Secret to put the Google Cloud Vision API key in, as {"apiKey": "..."}',
+  });
+  new CfnOutput(stack, 'ReceiptsBucketName', { value: stack.aiServices.receiptsBucket.bucketName });
+  if (stack.aiServices.transcriptionBucket !== undefined) {
+    new CfnOutput(stack, 'TranscriptionBucketName', {
+      value: stack.aiServices.transcriptionBucket.bucketName,
+    });
+  }
+
   new CfnOutput(stack, 'EmailSender', {
     value: stack.emailSending.fromAddress,
     description: 'From address of notification e-mails (-c emailFromAddress)',

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node } from 'constructs';
+import { parseDailyBudgetUsd, parseOpenAiModel, parseTranscriber } from './ai-options';
 import {
   assertKnownContextKeys,
   type ContextOption,
@@ -106,6 +107,7 @@ export type StackSettings = Pick<
   | 'whatsapp'
   | 'whatsappOptions'
   | 'aiDailySpendAlarmUsd'
+  | 'aiOptions'
 >;
 
 /**
@@ -158,5 +160,12 @@ export function resolveStackSettings(node: Node, settingsDirectory: string): Sta
       apiVersion: option('whatsappApiVersion'),
     }),
     aiDailySpendAlarmUsd: parseUsdAmount('aiDailySpendAlarmUsd', option('aiDailySpendAlarmUsd')),
+    aiOptions: {
+      ai: parseBoolean('ai', option('ai')),
+      vision: parseBoolean('vision', option('vision')),
+      transcriber: parseTranscriber('transcriber', option('transcriber')),
+      aiDailyBudgetUsd: parseDailyBudgetUsd('aiDailyBudgetUsd', option('aiDailyBudgetUsd')),
+      openaiModel: parseOpenAiModel('openaiModel', option('openaiModel')),
+    },
   };
 }

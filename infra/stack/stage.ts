@@ -48,6 +48,18 @@ export interface StageSettings {
    * table, its monitoring and the processor's WHATSAPP_* variables.
    */
   whatsapp: boolean;
+  /**
+   * Whether the processor reads the OpenAI key secret (OPENAI_SECRET_ARN). Off by default: with the
+   * placeholder key, OpenAI rejects every request with 401, and Whisper's 401 fails the voice note's record
+   * until it reaches the dead-letter queue. Turn it on after putting the key in.
+   */
+  ai: boolean;
+  /**
+   * Whether the processor reads the Google Cloud Vision key secret (VISION_SECRET_ARN). Off by default: with
+   * the placeholder key, Vision rejects every receipt, and the record fails until it reaches the dead-letter
+   * queue. Turn it on after putting the key in.
+   */
+  vision: boolean;
 }
 
 const SETTINGS: Record<Stage, StageSettings> = {
@@ -62,6 +74,8 @@ const SETTINGS: Record<Stage, StageSettings> = {
     processorMaxConcurrency: 2,
     notificationSenderMaxConcurrency: 2,
     whatsapp: true,
+    ai: false,
+    vision: false,
   },
   // Prod keeps users' transactions and the bot token even when the stack or a resource is deleted.
   // Telegram opens at most 40 connections to a webhook at once (setWebhook's max_connections default,
@@ -78,6 +92,8 @@ const SETTINGS: Record<Stage, StageSettings> = {
     processorMaxConcurrency: 10,
     notificationSenderMaxConcurrency: 5,
     whatsapp: true,
+    ai: false,
+    vision: false,
   },
 };
 

@@ -105,6 +105,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5',
       'AwsSolutions-L1',
+      'AwsSolutions-S1',
       'AwsSolutions-SMG4',
       'AwsSolutions-SQS3',
     ]);

@@ -188,6 +188,74 @@ describe('WhatsApp settings', () => {
   });
 });
 
+describe('AI settings', () => {
+  it('reads the AI options from the settings file', () => {
+    writeSettings('prod', {
+      ai: true,
+      vision: true,
+      transcriber: 'transcribe',
+      aiDailyBudgetUsd: 0.1,
+      openaiModel: 'gpt-4.1-nano',
+    });
+
+    expect(resolve({ stage: 'prod' }).aiOptions).toEqual({
+      ai: true,
+      vision: true,
+      transcriber: 'transcribe',
+      aiDailyBudgetUsd: '0.1',
+      openaiModel: 'gpt-4.1-nano',
+    });
+  });
+
+  it('lets -c ai=false override the file', () => {
+    writeSettings('dev', { ai: true, vision: true });
+
+    expect(resolve({ ai: 'false' }).aiOptions).toMatchObject({ ai: false, vision: true });
+  });
+
+  it('leaves every AI option to its default when unset', () => {
+    expect(resolve().aiOptions).toEqual({
+      ai: undefined,
+      vision: undefined,
+      transcriber: undefined,
+      aiDailyBudgetUsd: undefined,
+      openaiModel: undefined,
+    });
+  });
+
+  it('accepts a daily budget of 0', () => {
+    expect(resolve({ aiDailyBudgetUsd: '0' }).aiOptions?.aiDailyBudgetUsd).toBe('0');
+  });
+
+  it('passes the settings to the processor', () => {
+    writeSettings('dev', { ai: true, aiDailyBudgetUsd: '0.25', openaiModel: 'gpt-4.1-nano' });
+
+    const [, processor] = findFunction(synthesize({ transcriber: 'transcribe' }), 'message-processor');
+
+    expect(environmentOf(processor)).toMatchObject({
+      AI_DAILY_BUDGET_USD: '0.25',
+      OPENAI_MODEL: 'gpt-4.1-nano',
+      TRANSCRIBER: 'transcribe',
+      OPENAI_SECRET_ARN: { Ref: expect.stringContaining('OpenAiKeySecret') },
+      TRANSCRIBE_BUCKET: { Ref: expect.stringContaining('TranscriptionBucket') },
+    });
+    expect(environmentOf(processor).VISION_SECRET_ARN).toBeUndefined();
+  });
+
+  it.each([
+    ['ai', 'yes', 'expected true or false'],
+    ['vision', 1, 'expected true or false'],
+    ['transcriber', 'polly', 'one of whisper, transcribe'],
+    ['aiDailyBudgetUsd', '-1', 'from 0 to 100'],
+    ['aiDailyBudgetUsd', '101', 'from 0 to 100'],
+    ['aiDailyBudgetUsd', '1e-2', 'from 0 to 100'],
+    ['openaiModel', 'gpt 4', 'an OpenAI model id'],
+  ])('rejects %s=%j', (key, value, expected) => {
+    expect(() => resolve({ [key]: value })).toThrow(InvalidContextValueError);
+    expect(() => resolve({ [key]: value })).toThrow(expected);
+  });
+});
+
 describe('context keys', () => {
   it('rejects a misspelt -c key and names the known ones', () => {
     expect(() => resolve({ alarmemail: 'ops@example.com' })).toThrow(
