@@ -5,8 +5,12 @@ import { type FakeOpenAi, startFakeOpenAi } from './fake-openai/server';
 import { type FakeTranscribe, startFakeTranscribe } from './fake-transcribe/server';
 import { type FakeVision, startFakeVision } from './fake-vision/server';
 
-/** Voice notes whose transcripts the fake providers know: the committed fixtures. */
-export const LOCAL_VOICE_MANIFEST = path.resolve(__dirname, '../../test/fixtures/voice/manifest.json');
+/**
+ * Voice notes whose transcripts the fake providers know: the committed fixtures. The path is resolved from
+ * the working directory, the repository root under npm scripts and jest, because `__dirname` does not
+ * exist when `npm start` runs this module as ESM.
+ */
+export const LOCAL_VOICE_MANIFEST = path.resolve(process.cwd(), 'test/fixtures/voice/manifest.json');
 
 /** Options of {@link startLocalAi}. */
 export interface LocalAiOptions {

@@ -3,6 +3,9 @@
  *
  *   npm start                          chat in the terminal with the bot, through the real path
  *   npm start -- --channel whatsapp    chat in the terminal as a WhatsApp user
+ *   npm start -- --transcriber transcribe --offline-ocr
+ *                                      voice notes through the fake Amazon Transcribe, receipts through
+ *                                      tesseract.js
  *   npm start -- --replay FILE...      post Telegram updates and WhatsApp payloads, print replies and
  *                                      transactions as JSON lines
  *   TELEGRAM_BOT_TOKEN=... npm start   long-poll a real bot and feed its updates to the local webhook
@@ -15,24 +18,31 @@ import { NOTIFICATION_SENDER_SERVICE } from '../../functions/notification-sender
 import { TELEGRAM_WEBHOOK_SERVICE } from '../../functions/telegram-webhook/create-handler';
 import { WHATSAPP_WEBHOOK_SERVICE } from '../../functions/whatsapp-webhook/create-handler';
 import { TelegramApiClient } from '../../lib/channels/telegram/api-client';
+import { LOCAL_COMMANDS_HINT } from './chat-input';
 import { pointSdkAtEmulators, startEmulators } from './emulators';
 import { startFakeTelegram } from './fake-telegram/server';
 import { startFakeWhatsApp } from './fake-whatsapp/server';
+import { type LocalAi, startLocalAi } from './local-ai';
 import type { LocalFxRefreshOutcome } from './local-fx-refresh';
 import { LocalFunctionLogger, type LocalLog, openLocalLog } from './local-log';
+import { LocalTelegramWebhookLogger } from './local-webhook-logger';
 import { LOCAL_WHATSAPP_PHONE_NUMBER_IDS } from './local-whatsapp';
 import { watchLocalNotifications } from './notification-feed';
 import { startPollingBridge } from './polling-bridge';
 import { readUpdateFiles, replayUpdates, retimeUpdates, telegramReplayChannel } from './replay';
 import { startLocalStack } from './stack';
-import { runTerminalChat } from './terminal-chat';
-import { LOCAL_WHATSAPP_USER, runWhatsAppChat } from './whatsapp-chat';
+import { LOCAL_USER, telegramChatChannel } from './telegram-chat';
+import { runChatPrompt } from './terminal-chat';
+import { LOCAL_WHATSAPP_USER, whatsAppChatChannel } from './whatsapp-chat';
 import { whatsAppReplayChannel } from './whatsapp-replay';
 
 const USAGE = `Usage: npm start -- [--channel telegram|whatsapp | --replay FILE... [--timeout SECONDS] [--keep-dates]]
-                    [--verbose] [--log-file FILE]
+                    [--transcriber whisper|transcribe] [--offline-ocr] [--verbose] [--log-file FILE]
   --channel NAME     chat in the terminal as a telegram user (default) or as a whatsapp user (+55 number,
-                     so amounts default to BRL)
+                     so amounts default to BRL); /as telegram and /as whatsapp switch during the chat
+  --transcriber NAME which fake transcribes voice notes: whisper (default, the fake OpenAI server) or
+                     transcribe (the fake Amazon Transcribe, with the S3 emulator)
+  --offline-ocr      read receipt photos with tesseract.js in the processor instead of the fake Vision
   --replay FILE...   post each Telegram update or WhatsApp webhook payload in FILE (one, an array, or
                      {"deliveries": [...]}; kinds may be mixed) and print one JSON line per bot reply and
                      per stored or changed transaction
@@ -57,6 +67,8 @@ function parseCommandLine() {
         'log-file': { type: 'string' },
         'keep-dates': { type: 'boolean' },
         channel: { type: 'string' },
+        transcriber: { type: 'string' },
+        'offline-ocr': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -74,6 +86,13 @@ if (values.help) {
 const channel = values.channel ?? 'telegram';
 if (channel !== 'telegram' && channel !== 'whatsapp') {
   process.stderr.write(`--channel ${channel} is not available; pass telegram or whatsapp.\n${USAGE}\n`);
+  process.exit(2);
+}
+const transcriber = values.transcriber ?? 'whisper';
+if (transcriber !== 'whisper' && transcriber !== 'transcribe') {
+  process.stderr.write(
+    `--transcriber ${transcriber} is not available; pass whisper or transcribe.\n${USAGE}\n`,
+  );
   process.exit(2);
 }
 const replayFiles = values.replay ? positionals : [];
@@ -116,6 +135,10 @@ info('Starting DynamoDB Local and the SQS emulator…');
 const emulators = await startEmulators();
 pointSdkAtEmulators(emulators.endpoints);
 
+// One prefix for the stack's tables and queues and the AI fakes' buckets.
+const prefix = `local-${randomBytes(4).toString('hex')}`;
+const ai: LocalAi = await startLocalAi({ prefix, transcriber, vision: values['offline-ocr'] !== true });
+
 const fake = realBotToken === undefined ? await startFakeTelegram() : undefined;
 const telegramApiBaseUrl = fake?.url ?? process.env.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org';
 const botToken = fake?.token ?? realBotToken!;
@@ -137,7 +160,13 @@ const functionLogger = (serviceName: string) =>
 const stack = await startLocalStack({
   botToken,
   telegramApiBaseUrl,
-  webhookLogger: functionLogger(TELEGRAM_WEBHOOK_SERVICE),
+  prefix,
+  environment: ai.environment,
+  webhookLogger: new LocalTelegramWebhookLogger({
+    serviceName: TELEGRAM_WEBHOOK_SERVICE,
+    terminalLevel: logLevel,
+    writeLine: functionLog.writeLine,
+  }),
   processorLogger: functionLogger(PROCESSOR_SERVICE),
   writeMetricLine: functionLog.writeLine,
   onPollerError: (error) => process.stderr.write(`local SQS poller: ${(error as Error).message}\n`),
@@ -173,6 +202,7 @@ async function shutdown(code: number): Promise<never> {
     await stack.stop();
     await fake?.stop();
     await fakeWhatsApp.close();
+    await ai.stop();
     await emulators.stop();
     functionLog.close();
   }
@@ -204,6 +234,20 @@ if (stack.fxRefresh !== undefined) {
   info(`FX rates           ${describeFxRefresh(stack.fxRefresh.firstOutcome)}`);
   firstFxRefreshShown = true;
 }
+info(
+  `OpenAI             ${ai.openai.baseURL} (local fake: chat${transcriber === 'whisper' ? ' and Whisper' : ''})`,
+);
+if (ai.transcribe !== undefined) {
+  info(
+    `Amazon Transcribe  ${ai.transcribe.url} (local fake; audio and transcripts in ${ai.environment.TRANSCRIBE_BUCKET})`,
+  );
+}
+info(
+  ai.vision === undefined
+    ? 'Receipt OCR        tesseract.js in the processor (--offline-ocr)'
+    : `Google Vision      ${ai.vision.url} (local fake)`,
+);
+info(`Receipts bucket    ${ai.environment.RECEIPTS_BUCKET} on ${process.env.AWS_ENDPOINT_URL_S3}`);
 info(`Function logs      ${functionLog.path} (log lines and EMF metrics, JSON lines)`);
 
 if (values.replay) {
@@ -228,18 +272,7 @@ if (values.replay) {
   }
 }
 
-if (channel === 'whatsapp') {
-  info(
-    `\nChat with the bot below as the WhatsApp user +${LOCAL_WHATSAPP_USER.waId}: try "spent 12.50 on lunch at Subway" or /help. Type a number to press a button or list row; Ctrl-C quits.`,
-  );
-  await runWhatsAppChat(stack, fakeWhatsApp, {
-    appSecret: whatsappAppSecret,
-    onPrinterReady: (print) => {
-      printNotice = print;
-    },
-  });
-  await shutdown(0);
-} else if (fake === undefined) {
+if (fake === undefined) {
   info(
     'Forwarding updates from the real bot to the local webhook. Write to your bot in Telegram; Ctrl-C stops.',
   );
@@ -255,12 +288,27 @@ if (channel === 'whatsapp') {
     await shutdown(1);
   }
 } else {
+  const writer =
+    channel === 'whatsapp'
+      ? `the WhatsApp user +${LOCAL_WHATSAPP_USER.waId}`
+      : `the Telegram user ${LOCAL_USER.firstName}`;
   info(
-    '\nChat with the bot below: try "spent 12.50 on lunch at Subway" or /help. Type a number to press a button; Ctrl-C quits.',
+    `\nChat with the bot below as ${writer}: try "spent 12.50 on lunch at Subway" or /help. Type a number to press a button or list row; Ctrl-C quits.`,
   );
-  await runTerminalChat(stack, fake, (print) => {
-    printNotice = print;
-  });
+  info(LOCAL_COMMANDS_HINT);
+  await runChatPrompt(
+    stack,
+    {
+      telegram: telegramChatChannel(stack, fake),
+      whatsapp: whatsAppChatChannel(stack, fakeWhatsApp, { appSecret: whatsappAppSecret }),
+    },
+    {
+      channel,
+      onPrinterReady: (print) => {
+        printNotice = print;
+      },
+    },
+  );
   await shutdown(0);
 }
 

@@ -1,39 +1,52 @@
 import { createInterface } from 'node:readline';
-import type { Update } from '@grammyjs/types';
-import type { FakeTelegram, RecordedCall } from './fake-telegram/types';
+import { type ChatChannelName, type ChatInput, missingButtonHint, readChatInput } from './chat-input';
+import { type ChatMediaFile, ChatMediaFileError, readPhotoFile, readVoiceFile } from './chat-media';
 import type { LocalStack } from './stack';
-import { postTelegramUpdate } from './telegram-post';
-import { type ChatUser, callbackUpdate, textUpdate } from './update-factory';
 
-/** The local user the terminal chat writes as. */
-export const LOCAL_USER: ChatUser = { id: 10000001, firstName: 'Local', languageCode: 'en' };
-
-/** One channel of the terminal chat: how a typed line reaches the stack and how bot replies come back. */
+/** One app of the terminal chat: how typed lines reach the stack and how bot replies come back. */
 export interface ChatChannel {
+  /** The user the chat writes as on this app, such as `the Telegram user Local (10000001)`. */
+  readonly description: string;
   /**
    * Starts printing bot replies with `print`, which writes a block of lines above the prompt. Returns a
    * function that stops, called once the stack has settled at the end of the input.
    */
   watchReplies(print: (block: string) => void): () => void;
   /**
-   * Sends one non-empty typed line; a number presses a button of the latest reply. Before a number the
-   * prompt waits until the stack has settled.
+   * Returns the number of buttons or list rows of the latest reply that has any, 0 when none has. It first
+   * prints replies that arrived but are not printed yet, so the count matches the printed numbers.
    */
-  send(line: string): Promise<void>;
+  buttonCount(): number;
+  /** Sends a text message. */
+  sendText(text: string): Promise<void>;
+  /** Presses button `number` (from 1, at most {@link buttonCount}) of the latest reply. */
+  press(number: number): Promise<void>;
+  /** Sends `file` as a voice note. */
+  sendVoice(file: ChatMediaFile): Promise<void>;
+  /** Sends `file` as a photo, which the bot reads as a receipt. */
+  sendPhoto(file: ChatMediaFile): Promise<void>;
+}
+
+/** Settings of {@link runChatPrompt}. */
+export interface ChatPromptOptions {
+  /** The app the chat writes from until `/as` switches. It must be one of the given channels. */
+  channel: ChatChannelName;
+  /** Receives a function that prints a line above the prompt, for lines that are not bot replies. */
+  onPrinterReady?: (print: (line: string) => void) => void;
 }
 
 /**
- * Runs a chat prompt in the terminal on `channel`. Lines are sent one after another, in the order typed.
- * At the end of the input (Ctrl-D, or the end of piped lines) it waits until every line is sent and the
- * stack has settled, so their replies print, and then resolves. Ctrl-C resolves at once.
- *
- * `onPrinterReady` receives a function that prints a line above the prompt, for lines that are not bot
- * replies, such as the notifications that reach the fake providers.
+ * Runs a chat prompt in the terminal. Lines are handled one after another, in the order typed: text goes
+ * to the current app's webhook, a number presses a button of the latest reply, and the local commands
+ * `/voice FILE`, `/photo FILE` and `/as telegram|whatsapp` send media or switch apps. Replies of every
+ * app in `channels` print. At the end of the input (Ctrl-D, or the end of piped lines) it waits until
+ * every line is sent and the stack has settled, so their replies print, and then resolves. Ctrl-C
+ * resolves at once.
  */
 export function runChatPrompt(
   stack: LocalStack,
-  channel: ChatChannel,
-  onPrinterReady?: (print: (line: string) => void) => void,
+  channels: Partial<Record<ChatChannelName, ChatChannel>>,
+  options: ChatPromptOptions,
 ): Promise<void> {
   const input = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you › ' });
   // Replies that arrive after the input closed print without a prompt, which a closed readline rejects.
@@ -44,8 +57,37 @@ export function runChatPrompt(
       input.prompt(true);
     }
   };
-  onPrinterReady?.(print);
-  const stopWatching = channel.watchReplies(print);
+  options.onPrinterReady?.(print);
+  const watched = Object.values(channels).map((channel) => channel.watchReplies(print));
+  let active = options.channel;
+
+  const handle = async (request: ChatInput): Promise<void> => {
+    const channel = channels[active]!;
+    switch (request.kind) {
+      case 'text':
+        await channel.sendText(request.text);
+        return;
+      case 'number':
+        await pressOrSend(stack, channel, request, print);
+        return;
+      case 'voice':
+      case 'photo':
+        await sendMedia(channel, request, print);
+        return;
+      case 'switch': {
+        const next = channels[request.channel];
+        if (next === undefined) {
+          print(`local › /as ${request.channel} is not available in this chat.`);
+          return;
+        }
+        active = request.channel;
+        print(`local › now writing as ${next.description}.`);
+        return;
+      }
+      case 'usage':
+        print(`local › ${request.message}`);
+    }
+  };
 
   let previous: Promise<void> = Promise.resolve();
   input.on('line', (line) => {
@@ -54,12 +96,9 @@ export function runChatPrompt(
       input.prompt();
       return;
     }
-    // A number presses a button of the latest reply, so it waits for the replies to the lines before it.
-    // A person reads them before pressing, but piped input would otherwise race them.
-    const pressing = /^\d+$/.test(text);
+    const request = readChatInput(text);
     previous = previous
-      .then(() => (pressing ? settleQuietly(stack) : undefined))
-      .then(() => channel.send(text))
+      .then(() => handle(request))
       .catch((error: Error) => {
         process.stdout.write(`could not send: ${error.message}\n`);
       });
@@ -76,7 +115,9 @@ export function runChatPrompt(
     input.on('close', () => {
       inputClosed = true;
       const finish = () => {
-        stopWatching();
+        for (const stopWatching of watched) {
+          stopWatching();
+        }
         resolve();
       };
       if (interrupted) {
@@ -88,87 +129,50 @@ export function runChatPrompt(
   });
 }
 
-interface ShownButton {
-  messageId: number;
-  data: string;
-}
-
-function keyboardOf(call: RecordedCall): Array<Array<{ text: string; callback_data?: string }>> {
-  const markup = call.params.reply_markup;
-  const parsed = (typeof markup === 'string' ? JSON.parse(markup) : markup) as
-    | { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> }
-    | undefined;
-
-  return parsed?.inline_keyboard ?? [];
-}
-
 /**
- * Runs a chat in the terminal as a Telegram user: each line is sent to the local webhook as a Telegram
- * message from {@link LOCAL_USER}, bot replies print as the fake Bot API receives them, and the buttons of
- * the latest reply are numbered so typing a number presses one. See {@link runChatPrompt} for the end of
- * the input and `onPrinterReady`.
+ * Presses a button for a bare number when the latest reply has buttons, and sends the number as text when
+ * none has. A number outside the buttons prints a local hint and sends nothing, because a mistyped press
+ * would otherwise record an amount.
  */
-export function runTerminalChat(
+async function pressOrSend(
   stack: LocalStack,
-  fake: FakeTelegram,
-  onPrinterReady?: (print: (line: string) => void) => void,
+  channel: ChatChannel,
+  request: { number: number; text: string },
+  print: (block: string) => void,
 ): Promise<void> {
-  let buttons: ShownButton[] = [];
+  // A person reads the replies before pressing, but piped input would otherwise race them.
+  await settleQuietly(stack);
+  const buttonCount = channel.buttonCount();
+  if (buttonCount === 0) {
+    await channel.sendText(request.text);
+    return;
+  }
 
-  const replyBlock = (call: RecordedCall): string | undefined => {
-    if (call.method !== 'sendMessage' && call.method !== 'editMessageText') {
-      return undefined;
+  const hint = missingButtonHint(request.number, buttonCount);
+  if (hint !== undefined) {
+    print(`local › ${hint}`);
+    return;
+  }
+  await channel.press(request.number);
+}
+
+async function sendMedia(
+  channel: ChatChannel,
+  request: { kind: 'voice' | 'photo'; file: string },
+  print: (block: string) => void,
+): Promise<void> {
+  let file: ChatMediaFile;
+  try {
+    file = request.kind === 'voice' ? readVoiceFile(request.file) : readPhotoFile(request.file);
+  } catch (error) {
+    if (error instanceof ChatMediaFileError) {
+      print(`local › ${error.message}`);
+      return;
     }
-    if (typeof call.response !== 'object' || call.response.status !== 200) {
-      return undefined;
-    }
-    const result = (call.response.body as { result?: { text?: string; message_id?: number } | true }).result;
-    const message = typeof result === 'object' ? result : undefined;
-    const messageId = message?.message_id ?? Number(call.params.message_id);
-    const label = call.method === 'editMessageText' ? 'bot (edited)' : 'bot';
-    const lines = [`${label} › ${message?.text ?? String(call.params.text ?? '')}`];
-    const keyboard = keyboardOf(call);
-    if (keyboard.length > 0) {
-      buttons = [];
-      for (const row of keyboard) {
-        const cells = row.map((button) => {
-          buttons.push({ messageId, data: button.callback_data ?? '' });
-          return `[${buttons.length}] ${button.text}`;
-        });
-        lines.push(`  ${cells.join('   ')}`);
-      }
-    }
+    throw error;
+  }
 
-    return lines.join('\n');
-  };
-
-  const channel: ChatChannel = {
-    watchReplies(print) {
-      const onCall = (call: RecordedCall) => {
-        const block = replyBlock(call);
-        if (block !== undefined) {
-          print(block);
-        }
-      };
-      fake.on('call', onCall);
-
-      return () => fake.off('call', onCall);
-    },
-    async send(text) {
-      const pressed = /^\d+$/.test(text) ? buttons[Number(text) - 1] : undefined;
-      const update: Update =
-        pressed === undefined
-          ? textUpdate(text, { user: LOCAL_USER })
-          : callbackUpdate(pressed.data, pressed.messageId, { user: LOCAL_USER });
-      fake.observeUpdate(update);
-      const response = await postTelegramUpdate(stack, update);
-      if (response.status !== 200) {
-        process.stdout.write(`webhook answered ${response.status}: ${response.body}\n`);
-      }
-    },
-  };
-
-  return runChatPrompt(stack, channel, onPrinterReady);
+  await (request.kind === 'voice' ? channel.sendVoice(file) : channel.sendPhoto(file));
 }
 
 /**

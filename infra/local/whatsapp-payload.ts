@@ -177,3 +177,36 @@ export function showSentMessage(type: string, body: Record<string, unknown>): Wh
 
   return { text, choices };
 }
+
+/** A media file stored on the Graph API, as a media message refers to it. */
+export interface WhatsAppMediaReference {
+  id: string;
+  mimeType: string;
+}
+
+/**
+ * Builds the webhook payload of an audio message; `voice: true` marks a voice note recorded in the app
+ * rather than a forwarded audio file.
+ */
+export function whatsAppAudioPayload(
+  sender: WhatsAppSender,
+  media: WhatsAppMediaReference & { voice: boolean },
+): Record<string, unknown> {
+  return payload(sender, {
+    type: 'audio',
+    audio: { id: media.id, mime_type: media.mimeType, voice: media.voice },
+  });
+}
+
+/** Builds the webhook payload of an image message, such as a photo of a receipt. */
+export function whatsAppImagePayload(
+  sender: WhatsAppSender,
+  media: WhatsAppMediaReference & { caption?: string },
+): Record<string, unknown> {
+  const image: Record<string, string> = { id: media.id, mime_type: media.mimeType };
+  if (media.caption !== undefined) {
+    image.caption = media.caption;
+  }
+
+  return payload(sender, { type: 'image', image });
+}

@@ -130,6 +130,20 @@ describe('npm start --replay with WhatsApp payloads', () => {
     expect(merchants).toEqual(['Subway', 'Subway']);
   }, 130_000);
 
+  it('confirms the sample expense with the sample button reply', () => {
+    const { status, lines } = replay(
+      'events/whatsapp/text-expense.json',
+      'events/whatsapp/button-reply.json',
+    );
+
+    expect(status).toBe(0);
+    const transactions = lines.filter((line) => line.type === 'transaction');
+    expect(transactions.map((line) => line.status)).toEqual(['saved', 'confirmed']);
+    expect(transactions[1]?.id).toBe(transactions[0]?.id);
+    const replies = lines.filter((line) => line.type === 'reply').map((line) => String(line.text));
+    expect(replies[1]).toContain('✅ Confirmed');
+  }, 130_000);
+
   it('exits 1 when the webhook rejects a payload', () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'financy-whatsapp-replay-'));
     const file = path.join(directory, 'no-entry.json');

@@ -1,29 +1,21 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '..', '..');
+import { runStart } from './start-session';
 
 describe('npm start with piped input', () => {
   let status: number | null;
   let stdout: string;
+  let stderr: string;
 
   beforeAll(() => {
-    const logFile = path.join(mkdtempSync(path.join(tmpdir(), 'financy-stdin-')), 'functions.log');
-    const result = spawnSync(
-      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-      ['infra/local/start.ts', '--log-file', logFile],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        input: 'spent 12.50 on lunch at Subway\n',
-        timeout: 120_000,
-        env: { ...process.env, TELEGRAM_BOT_TOKEN: '' },
-      },
-    );
-    status = result.status;
-    stdout = result.stdout;
+    ({ status, stdout, stderr } = runStart(
+      [],
+      [
+        'spent 12.50 on lunch at Subway',
+        '/voice test/fixtures/voice/lunch-subway.ogg',
+        '/photo test/fixtures/receipts/images/diner.png',
+        '9',
+        '/voice test/fixtures/voice/missing.ogg',
+      ],
+    ));
   }, 130_000);
 
   it('exits 0', () => {
@@ -39,5 +31,46 @@ describe('npm start with piped input', () => {
     expect(reply).toContain('Expense: 12.50 USD');
     expect(reply).toContain('📍 Subway');
     expect(reply).toContain('[1] ✅ Confirm');
+  });
+
+  it('prints the AI fakes at start', () => {
+    expect(stdout).toMatch(/OpenAI +http:\/\/127\.0\.0\.1:\d+\/v1 \(local fake: chat and Whisper\)/);
+    expect(stdout).toMatch(/Google Vision +http:\/\/127\.0\.0\.1:\d+ \(local fake\)/);
+    expect(stdout).toContain('Local commands: /voice FILE');
+    expect(stdout).not.toMatch(/sk-local-/);
+  });
+
+  it('keeps the source IP warning off the terminal', () => {
+    expect(`${stdout}${stderr}`).not.toContain('source IP check is off');
+  });
+
+  it('sends a voice note and prints the edited reply', () => {
+    const processing = stdout.indexOf('bot › 🎤 Processing your voice message');
+    const transcript = stdout.indexOf('bot (edited) › 🎤 I heard: “spent 12.50 on lunch at Subway”');
+    const result = stdout.slice(transcript, stdout.indexOf('bot ›', transcript + 1));
+
+    expect(processing).toBeGreaterThan(-1);
+    expect(transcript).toBeGreaterThan(processing);
+    expect(result).toContain('✅ Saved');
+    expect(result).toContain('Expense: 12.50 USD');
+  });
+
+  it('sends a photo and prints the receipt draft', () => {
+    const processing = stdout.indexOf('bot › 📷 Processing your receipt');
+    const draft = stdout.slice(stdout.indexOf('bot (edited) › 🤔 Is this right?'));
+
+    expect(processing).toBeGreaterThan(-1);
+    expect(draft).toContain('Expense: 19.52 USD');
+  });
+
+  it('does not send a number that matches no button', () => {
+    expect(stdout).toContain('local › no button 9; the last reply has 4. Nothing was sent.');
+    expect(stdout).not.toContain('Expense: 9.00');
+  });
+
+  it('names a voice file that cannot be read', () => {
+    expect(stdout).toContain(
+      'local › /voice test/fixtures/voice/missing.ogg: the file could not be read (ENOENT)',
+    );
   });
 });
