@@ -67,7 +67,8 @@ export function benchAiCost(
     model,
     pricesAsOf: AI_PRICES.asOf,
     method:
-      `${messagesWithAi.toString()} of 1,000 messages need AI (share without AI ${shareWithoutAi}); each is one ` +
+      `${messagesWithAi.toDecimalPlaces(1).toString()} of 1,000 messages need AI (share without AI ` +
+      `${new Decimal(shareWithoutAi).toDecimalPlaces(4).toString()}); each is one ` +
       `${model} call of ${averages.inputTokens} input and ${averages.outputTokens} output tokens at ` +
       `$${price.inputUsdPerMillion} and $${price.outputUsdPerMillion} per million tokens (list prices as of ` +
       `${AI_PRICES.asOf}); voice notes and receipts are not included.`,

@@ -5,6 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { pointSdkAtEmulators, startEmulators } from '../infra/local/emulators';
+import { printAiCostSection, printReceiptSection } from './ai-report';
 import { benchBundles } from './bundles';
 import { COST_ASSUMPTIONS, estimateCostPer1000, LIST_PRICES_USD } from './cost';
 import { benchCallOverhead, benchProcessor } from './processor';
@@ -15,6 +16,7 @@ const WEBHOOK_ITERATIONS = Number(process.env.BENCH_WEBHOOK_ITERATIONS ?? 500);
 const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 15);
 const PROCESSOR_MESSAGES = Number(process.env.BENCH_PROCESSOR_MESSAGES ?? 100);
 const OVERHEAD_ITERATIONS = Number(process.env.BENCH_OVERHEAD_ITERATIONS ?? 200);
+const RECEIPT_ROUNDS = Number(process.env.BENCH_RECEIPT_ROUNDS ?? 20);
 
 const emulators = await startEmulators();
 pointSdkAtEmulators(emulators.endpoints);
@@ -104,6 +106,11 @@ try {
     console.log(`| ${line.item} | ${line.usdPer1000.toFixed(5)} |`);
   }
   console.log(`| total | ${cost.reduce((sum, line) => sum + line.usdPer1000, 0).toFixed(5)} |`);
+  console.log('');
+
+  printAiCostSection();
+  console.log('');
+  printReceiptSection(RECEIPT_ROUNDS);
   console.log('');
 
   console.log(

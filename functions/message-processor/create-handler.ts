@@ -57,30 +57,31 @@ export function createProcessorHandler(config: ProcessorConfig, overrides: Proce
     tracing: tracingWith(tracer),
   });
 
-  return (
-    middy<SQSEvent, SQSBatchResponse>()
-      // The batch response lists only SQS message ids of failed records, so it stays in the trace.
-      .use(captureLambdaHandler(tracer))
-      .use(injectLambdaContext(logger, { resetKeys: true }))
-      .handler(async (event, context) => {
-        invocation = context;
-        const processor = new SqsFifoPartialProcessorAsync();
+  const handler = middy<SQSEvent, SQSBatchResponse>()
+    // The batch response lists only SQS message ids of failed records, so it stays in the trace.
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event, context) => {
+      invocation = context;
+      const processor = new SqsFifoPartialProcessorAsync();
 
-        try {
-          return await processPartialResponse(
-            event,
-            (record: SQSRecord) => processInboundRecord(record, dependencies),
-            processor,
-            {
-              context,
-              skipGroupOnError: true,
-              throwOnFullBatchFailure: false,
-            },
-          );
-        } finally {
-          // The AI cost of this invocation, 0 when the local parser answered alone.
-          dependencies.ai?.meter.flush();
-        }
-      })
-  );
+      try {
+        return await processPartialResponse(
+          event,
+          (record: SQSRecord) => processInboundRecord(record, dependencies),
+          processor,
+          {
+            context,
+            skipGroupOnError: true,
+            throwOnFullBatchFailure: false,
+          },
+        );
+      } finally {
+        // The AI cost of this invocation, 0 when the local parser answered alone.
+        dependencies.ai?.meter.flush();
+      }
+    });
+
+  // The local stack and tests stop the offline OCR worker when they stop; Lambda never calls this.
+  return Object.assign(handler, { close: async () => dependencies.ai?.close?.() });
 }

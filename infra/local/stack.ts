@@ -304,6 +304,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     async stop() {
       await poller?.stop();
+      await processor.close();
       await gateway.stop();
       await notifications?.stop();
       await fxRefresh?.stop();

@@ -1,79 +1,8 @@
-import type { Update } from '@grammyjs/types';
-import { type ChatUser, newUpdateId, textUpdate } from '../../infra/local/update-factory';
+import { textUpdate } from '../../infra/local/update-factory';
 import { costOf } from '../../lib/ai/pricing';
 import { METRICS } from '../../lib/observability/metric-names';
-import { type ReceiptImageName, receiptImage } from '../fixtures/receipts/images/receipt-images';
-import { loadVoiceFixtures } from '../fixtures/voice/voice-fixtures';
+import { newUser, photoUpdate, shown, transactionsOf, voiceUpdate } from '../processor/ai/chat-media';
 import { startTestStack, type TestStack } from '../support/test-stack';
-
-let nextMessageId = 50_000;
-let nextUser = 12_340_000;
-
-function newUser(): ChatUser {
-  nextUser += 1;
-  return { id: nextUser, firstName: 'Iris', languageCode: 'en' };
-}
-
-function mediaUpdate(user: ChatUser, media: Record<string, unknown>): Update {
-  nextMessageId += 1;
-  return {
-    update_id: newUpdateId(),
-    message: {
-      message_id: nextMessageId,
-      from: { id: user.id, is_bot: false, first_name: user.firstName, language_code: user.languageCode },
-      chat: { id: user.id, type: 'private', first_name: user.firstName },
-      date: Math.floor(Date.now() / 1_000),
-      ...media,
-    },
-  } as unknown as Update;
-}
-
-function voiceUpdate(harness: TestStack, user: ChatUser, file: string): Update {
-  const fixture = loadVoiceFixtures().find((entry) => entry.file === file)!;
-  const stored = harness.fake.addFile({ bytes: Buffer.from(fixture.bytes), fileName: `voice/${file}` });
-  return mediaUpdate(user, {
-    voice: {
-      file_id: stored.file_id,
-      file_unique_id: `u-${stored.file_id}`,
-      duration: Math.ceil(fixture.durationSeconds),
-      mime_type: 'audio/ogg',
-      file_size: fixture.bytes.byteLength,
-    },
-  });
-}
-
-function photoUpdate(harness: TestStack, user: ChatUser, name: ReceiptImageName): Update {
-  const image = receiptImage(name);
-  const stored = harness.fake.addFile({ bytes: Buffer.from(image.bytes), fileName: `photos/${name}.jpg` });
-  return mediaUpdate(user, {
-    photo: [
-      {
-        file_id: stored.file_id,
-        file_unique_id: `u-${name}`,
-        width: 800,
-        height: 1200,
-        file_size: image.bytes.byteLength,
-      },
-    ],
-  });
-}
-
-/** Texts the bot sent or edited in the user's chat, in order. */
-function shown(harness: TestStack, user: ChatUser): string[] {
-  return harness.fake.calls
-    .filter(
-      (call) =>
-        (call.method === 'sendMessage' || call.method === 'editMessageText') &&
-        String(call.params.chat_id) === String(user.id),
-    )
-    .map((call) => String(call.params.text));
-}
-
-async function transactionsOf(harness: TestStack, user: ChatUser) {
-  return (await harness.transactions()).filter(
-    (transaction) => transaction.source.chatId === String(user.id),
-  );
-}
 
 describe('AI on the local stack: fake OpenAI, Whisper and Vision', () => {
   let harness: TestStack;

@@ -19,6 +19,7 @@ import { type ChatUser, callbackUpdate, editedUpdate, textUpdate } from '../../i
 import { loadFxRefreshConfig, loadWeeklySummaryConfig } from '../../lib/config';
 import { fxEnvironment } from '../support/fx-environment';
 import { createFxTables } from '../support/fx-tables';
+import { type AiObservations, aiPlantedValues, driveAi, startLeakAi } from '../support/leak-ai';
 import { countItems, formatCounts, LeakCapture, subtractCounts, UNATTRIBUTED } from '../support/leak-capture';
 import {
   customResourceEvent,
@@ -126,6 +127,7 @@ const UNAUTHORIZED = { status: 401, body: { ok: false, error_code: 401, descript
 
 const PLANTER: ChatUser = { id: 64_310_001, firstName: 'Lena', languageCode: 'en' };
 const BLOCKING_USER: ChatUser = { id: 64_310_002, firstName: 'Bram', languageCode: 'en' };
+const AI_USER: ChatUser = { id: 64_310_003, firstName: 'Odile', languageCode: 'en' };
 
 /** What the drive saw, to check that each failure path really ran. */
 interface Observations {
@@ -146,12 +148,13 @@ interface Observations {
   /** GetSecretValue requests per secret ARN. */
   secretReads: Record<string, number>;
   whatsapp?: WhatsAppObservations;
+  ai?: AiObservations;
   /** Items captured while the WhatsApp channel was driven, per source and kind. */
   whatsappCounts: Map<string, Map<CapturedKind, number>>;
 }
 
 const capture = new LeakCapture();
-const planted: PlantedValue[] = staticPlantedValues();
+const planted: PlantedValue[] = [...staticPlantedValues(), ...aiPlantedValues()];
 const observations: Observations = {
   webhookStatuses: {},
   botApiServerErrors: 0,
@@ -595,6 +598,7 @@ describe('log leak', () => {
     const sqs = createLocalSqsClient();
     const prefix = `leak-${randomBytes(4).toString('hex')}`;
     let stack: LocalStack | undefined;
+    const ai = await startLeakAi(prefix);
     try {
       stack = await startLocalStack({
         botToken: PLANTED_BOT_TOKEN,
@@ -623,6 +627,7 @@ describe('log leak', () => {
           FX_SECRET_ARN,
           SLACK_SECRET_ARN,
           WHATSAPP_SECRET_ARN,
+          ...ai.environment,
         },
         fxRefresh: {
           logger: capture.logger('fx-refresh'),
@@ -652,6 +657,14 @@ describe('log leak', () => {
       observations.whatsapp = await driveWhatsApp({ stack, fake: whatsapp, capture, sqs });
       observations.whatsappCounts = subtractCounts(countItems(capture.items()), countsBefore);
       await driveChat(stack, telegram);
+      const chatStack = stack;
+      observations.ai = await driveAi({
+        stack,
+        telegram,
+        ai,
+        user: AI_USER,
+        deliver: (label, update) => deliver(chatStack, telegram, label, update),
+      });
       await driveSettings(stack, telegram);
       await driveWeeklySummary(stack, sqs);
       await driveAlarms(stack, sqs);
@@ -662,6 +675,7 @@ describe('log leak', () => {
       observations.secretReads = Object.fromEntries(secretsManager.reads);
     } finally {
       await stack?.stop();
+      await ai.stop();
       await telegram.stop();
       await whatsapp.close();
       await secretsManager.stop();
@@ -766,6 +780,12 @@ describe('log leak', () => {
         'failed status': 200,
       });
       expect(observations.whatsapp?.deliveryStates).toEqual({ delivered: 'delivered', failed: 'failed' });
+    });
+
+    it('reads text, voice and receipts with the AI fakes', () => {
+      expect(observations.ai?.chatStatuses).toEqual(expect.arrayContaining([200, 429]));
+      expect(observations.ai?.transcriptionStatuses).toEqual([200]);
+      expect(observations.ai?.visionStatuses).toEqual(expect.arrayContaining([200, 503]));
     });
 
     it('handles SES feedback', () => {

@@ -148,7 +148,8 @@ export function createProcessorAi(
     transcriber = { transcribe: async (audio, options) => (await build()).transcribe(audio, options) };
   }
 
-  const offlineOcr: OcrEngine | undefined = config.offlineOcr ? new TesseractOcrEngine() : undefined;
+  const tesseract = config.offlineOcr ? new TesseractOcrEngine() : undefined;
+  const offlineOcr: OcrEngine | undefined = tesseract;
   const ocr: OcrEngine | undefined =
     config.ocr.engine === 'google-vision'
       ? new VisionOcrEngine({
@@ -204,5 +205,8 @@ export function createProcessorAi(
       images: 1,
     }),
     maxImageBytes: config.maxImageBytes,
+    close: async () => {
+      await tesseract?.terminate();
+    },
   };
 }

@@ -46,4 +46,9 @@ export interface ProcessorAi {
   ocrEstimateUsd: string;
   /** Largest image the processor downloads for OCR, in bytes. */
   maxImageBytes: number;
+  /**
+   * Stops what keeps the process alive between invocations, such as the offline OCR worker thread; for the
+   * local stack and tests, since Lambda freezes the process instead.
+   */
+  close?(): Promise<void>;
 }
