@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
  */
 export const NODE_22_RUNTIME_REASON =
   'Node.js 22 is a deliberate choice: the whole toolchain, the local stack and the tests run on Node 22 ' +
-  '(the node@22 devDependency), and several dependencies (openai 7, @google-cloud/vision 6, @middy/core 7) ' +
+  '(the node@22 devDependency), and several dependencies (openai 7, @middy/core 7) ' +
   'are tested on it. The runtime moves to a newer Node.js version together with the toolchain, not alone.';
 
 /**

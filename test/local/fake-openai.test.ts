@@ -186,7 +186,14 @@ describe('fake OpenAI server', () => {
     });
 
     it('rejects a file over 25 MB with 413', async () => {
-      const failure = sdk.audio.transcriptions.create({
+      // Uploading 25 MB can take longer than the shared client's 2-s timeout on a busy machine.
+      const patient = new OpenAI({
+        apiKey: fake.apiKey,
+        baseURL: fake.baseURL,
+        maxRetries: 0,
+        timeout: 30_000,
+      });
+      const failure = patient.audio.transcriptions.create({
         model: 'whisper-1',
         file: await toFile(Buffer.alloc(MAX_AUDIO_BYTES + 1), 'voice.ogg'),
       });

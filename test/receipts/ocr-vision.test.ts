@@ -11,6 +11,7 @@ import {
   VisionUnavailableError,
 } from '../../lib/receipts/ocr/errors';
 import { VisionOcrEngine } from '../../lib/receipts/ocr/vision';
+import { toVisionHttpError } from '../../lib/receipts/ocr/vision-errors';
 import { parseReceipt } from '../../lib/receipts/parse-receipt';
 import { createDynamoResilientCaller } from '../../lib/resilience/dynamo-caller';
 import type { ResilientCaller } from '../../lib/resilience/resilient-call';
@@ -309,5 +310,38 @@ describe('loadOcrEngineConfig', () => {
 
   it('rejects an endpoint without a key', () => {
     expect(() => loadOcrEngineConfig({ VISION_API_ENDPOINT: 'http://127.0.0.1:9400' })).toThrow(ConfigError);
+  });
+});
+
+describe('toVisionHttpError', () => {
+  it('reads a REST error body', () => {
+    const body = JSON.stringify({
+      error: {
+        code: 429,
+        message: 'Quota exceeded.',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'RATE_LIMIT_EXCEEDED' },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1.500s' },
+        ],
+      },
+    });
+
+    const error = toVisionHttpError(429, body);
+
+    expect(error).not.toBeInstanceOf(VisionApiKeyError);
+    expect(error).toMatchObject({
+      status: 429,
+      googleStatus: 'RESOURCE_EXHAUSTED',
+      reason: 'RATE_LIMIT_EXCEEDED',
+      retryAfterMs: 1_500,
+    });
+  });
+
+  it('reads a body that is not JSON', () => {
+    const error = toVisionHttpError(502, '<html>Bad Gateway</html>');
+
+    expect(error).toMatchObject({ status: 502, googleStatus: 'UNKNOWN', reason: undefined });
+    expect(error.message).toContain('Bad Gateway');
   });
 });

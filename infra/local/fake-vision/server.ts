@@ -12,7 +12,7 @@ import {
 
 /**
  * A fake of the Google Cloud Vision REST API on 127.0.0.1: `POST /v1/images:annotate`, as the
- * `@google-cloud/vision` client sends it with `fallback: 'rest'`. It reads each image for real with
+ * Vision engine in lib/receipts/ocr/vision.ts sends it. It reads each image for real with
  * tesseract.js, so it returns a realistic text for any receipt image.
  *
  * It checks what Vision checks: the API key (`key` query parameter or `x-goog-api-key` header), at most 16

@@ -1,15 +1,14 @@
 /**
- * OCR with Google Cloud Vision's DOCUMENT_TEXT_DETECTION, through `@google-cloud/vision` in REST mode
- * (`POST /v1/images:annotate`). The REST transport lets a local fake server stand in for Google, and needs
- * no gRPC channel in Lambda.
+ * OCR with Google Cloud Vision's DOCUMENT_TEXT_DETECTION, through the REST endpoint
+ * `POST /v1/images:annotate` and the global `fetch`. Calling REST directly instead of `@google-cloud/vision`
+ * keeps gax, gRPC and protobufjs out of the Lambda bundle, and lets a local fake server stand in for Google.
  */
-import { ImageAnnotatorClient } from '@google-cloud/vision';
 import type { AiUsage } from '../../ai/usage';
 import { RESILIENCE_LIMITS, rateLimitsFor } from '../../resilience/limits';
 import type { ResilientCaller } from '../../resilience/resilient-call';
 import type { OcrEngine, OcrImage, OcrResult } from './engine';
 import { OcrImageError, VisionApiKeyError, VisionResponseError } from './errors';
-import { toVisionRequestError } from './vision-errors';
+import { toVisionHttpError, toVisionNetworkError } from './vision-errors';
 
 /** Options of {@link VisionOcrEngine}. */
 export interface VisionOcrEngineOptions {
@@ -38,21 +37,28 @@ interface AnnotateImageResponse {
   error?: { code?: number | null; message?: string | null } | null;
 }
 
+/** Vision's REST endpoint, used when {@link VisionOcrEngineOptions.apiEndpoint} is not set. */
+export const VISION_DEFAULT_ENDPOINT = 'https://vision.googleapis.com';
+
 /**
  * {@link OcrEngine} backed by Google Cloud Vision. It sends up to 16 images per request (Vision's limit for
  * `images:annotate`) and sends the requests of larger calls in parallel, each through the resilience layer
- * with the `vision:requests` rate limit. gax's own retries are off, so only the resilience layer retries.
+ * with the `vision:requests` rate limit. Only the resilience layer retries.
  */
 export class VisionOcrEngine implements OcrEngine {
-  private client: { apiKey: string; instance: ImageAnnotatorClient } | undefined;
+  private readonly annotateUrl: string;
 
-  constructor(private readonly options: VisionOcrEngineOptions) {}
+  constructor(private readonly options: VisionOcrEngineOptions) {
+    const endpoint = (options.apiEndpoint ?? VISION_DEFAULT_ENDPOINT).replace(/\/+$/, '');
+    this.annotateUrl = `${endpoint}/v1/images:annotate`;
+  }
 
   /**
    * Reads every image with DOCUMENT_TEXT_DETECTION and returns one result per image, in order. An image
    * that Vision rejects gets a result with an {@link OcrImageError}, and the other images keep their text.
    * @throws {VisionApiKeyError} when the key is missing, invalid or blocked for Vision.
    * @throws {VisionRequestError} when Vision rejects or fails a request after the resilience layer's retries.
+   * @throws {VisionUnavailableError} when Vision cannot be reached or times out, after the retries.
    * @throws the resilience layer's errors, such as `CircuitOpenError`.
    */
   async recognize(images: readonly OcrImage[]): Promise<OcrResult[]> {
@@ -67,18 +73,20 @@ export class VisionOcrEngine implements OcrEngine {
     return responses.flat().map((response, index) => toResult(response, index));
   }
 
-  /** Closes the client's HTTP connections. */
-  async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    await client?.instance.close();
-  }
+  /**
+   * Does nothing and stays for the callers that closed the former client. The engine keeps no connection
+   * of its own: `fetch` pools connections in Node.js's global dispatcher.
+   */
+  async close(): Promise<void> {}
 
   private annotate(batch: readonly OcrImage[]): Promise<AnnotateImageResponse[]> {
-    const requests = batch.map((image) => ({
-      image: { content: image.bytes },
-      features: [{ type: VISION_FEATURE } as const],
-    }));
+    // Encoded once, outside the retried call, because the body is the same for every attempt.
+    const body = JSON.stringify({
+      requests: batch.map((image) => ({
+        image: { content: Buffer.from(image.bytes).toString('base64') },
+        features: [{ type: VISION_FEATURE }],
+      })),
+    });
 
     return this.options.caller.call(
       {
@@ -90,21 +98,11 @@ export class VisionOcrEngine implements OcrEngine {
         budgetMs: this.options.budgetMs(),
       },
       async () => {
-        const client = await this.currentClient();
-        let responses: AnnotateImageResponse[] | null | undefined;
-        try {
-          // An empty retryCodes list turns off gax's retries, which would hide the HTTP status.
-          const [result] = await client.batchAnnotateImages(
-            { requests },
-            { retry: { retryCodes: [] }, timeout: this.options.requestTimeoutMs },
-          );
-          responses = result.responses;
-        } catch (error) {
-          throw toVisionRequestError(error);
-        }
-        if (responses?.length !== batch.length) {
+        const apiKey = await this.options.apiKey();
+        const responses = await this.post(apiKey, body);
+        if (responses.length !== batch.length) {
           throw new VisionResponseError(
-            `Vision returned ${responses?.length ?? 0} responses for ${batch.length} images; it returns one per image, so the request is retried.`,
+            `Vision returned ${responses.length} responses for ${batch.length} images; it returns one per image, so the request is retried.`,
           );
         }
 
@@ -113,10 +111,9 @@ export class VisionOcrEngine implements OcrEngine {
     );
   }
 
-  private async currentClient(): Promise<ImageAnnotatorClient> {
-    const apiKey = await this.options.apiKey();
+  /** Sends one `images:annotate` request and returns its `responses`. The key goes only in a header. */
+  private async post(apiKey: string, body: string): Promise<AnnotateImageResponse[]> {
     if (apiKey === '') {
-      // Without a key google-auth-library would look for other credentials, the metadata server included.
       // The 403 status makes the resilience layer treat it as a caller error, as Google's own response would be.
       throw new VisionApiKeyError(
         403,
@@ -125,39 +122,53 @@ export class VisionOcrEngine implements OcrEngine {
         'the configured API key is empty. Set VISION_API_KEY or the apiKey of VISION_SECRET_ARN.',
       );
     }
-    if (this.client?.apiKey === apiKey) {
-      return this.client.instance;
+
+    const timeoutMs = this.options.requestTimeoutMs;
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetch(this.annotateUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', 'x-goog-api-key': apiKey },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      throw toVisionNetworkError(error, timeoutMs);
+    }
+    if (status < 200 || status > 299) {
+      throw toVisionHttpError(status, text);
     }
 
-    const previous = this.client?.instance;
-    this.client = { apiKey, instance: createClient(apiKey, this.options.apiEndpoint) };
-    await previous?.close();
-
-    return this.client.instance;
+    return readResponses(text, status);
   }
 }
 
-function createClient(apiKey: string, apiEndpoint: string | undefined): ImageAnnotatorClient {
-  const common = {
-    fallback: 'rest' as const,
-    apiKey,
-    // With an API key the key's project is billed. The placeholder projectId stops google-auth-library
-    // from looking a project up, which would run the gcloud CLI.
-    projectId: 'vision-api-key',
-    // gaxios 8 otherwise loads node-fetch with a dynamic import(), which Jest's module sandbox rejects.
-    // Node 22's own fetch does the same job.
-    clientOptions: { transporterOptions: { fetchImplementation: fetch } },
-  };
-  if (apiEndpoint === undefined) {
-    return new ImageAnnotatorClient(common);
+/** Reads `responses` from a 2xx body, or throws {@link VisionResponseError} when the body cannot be used. */
+function readResponses(text: string, status: number): AnnotateImageResponse[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new VisionResponseError(
+      `Vision returned ${status} with a body that is not JSON (${text.length} characters); the request is retried.`,
+    );
   }
 
-  const url = new URL(apiEndpoint);
-  const protocol = url.protocol === 'http:' ? 'http' : 'https';
-  const defaultPort = protocol === 'http' ? 80 : 443;
-  const port = url.port === '' ? defaultPort : Number(url.port);
+  const responses = (parsed as { responses?: unknown } | null)?.responses;
+  if (responses === undefined) {
+    // Vision omits empty fields, so a body without `responses` is the reply to a request without images.
+    return [];
+  }
+  if (!Array.isArray(responses) || responses.some((entry) => typeof entry !== 'object' || entry === null)) {
+    throw new VisionResponseError(
+      `Vision returned ${status} with a \`responses\` field that is not a list of objects; the request is retried.`,
+    );
+  }
 
-  return new ImageAnnotatorClient({ ...common, apiEndpoint: url.hostname, port, protocol });
+  return responses as AnnotateImageResponse[];
 }
 
 function toResult(response: AnnotateImageResponse, index: number): OcrResult {

@@ -276,7 +276,8 @@ describe('renderOutgoingMessage', () => {
         buttons: settingsButtons(user()),
       });
 
-      expect(rendered.map((part) => actionsOf(part).length)).toEqual([9, 4]);
+      // Eight currencies and the weekly summary, then the three channels, all off and AI insights.
+      expect(rendered.map((part) => actionsOf(part).length)).toEqual([9, 5]);
     });
 
     it('moves a long label to the description', () => {
