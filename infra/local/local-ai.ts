@@ -80,6 +80,8 @@ export async function startLocalAi(options: LocalAiOptions): Promise<LocalAi> {
       environment: {
         OPENAI_API_KEY: openai.apiKey,
         OPENAI_BASE_URL: openai.baseURL,
+        // The fake OpenAI server writes the summaries, so users can try /settings insights on.
+        AI_INSIGHTS: 'true',
         RECEIPTS_BUCKET: receiptsBucket,
         ...(vision === undefined ? {} : { VISION_API_KEY: vision.apiKey, VISION_API_ENDPOINT: vision.url }),
         ...(transcribe === undefined

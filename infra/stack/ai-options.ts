@@ -18,6 +18,12 @@ export interface AiOptions {
    */
   readonly vision?: boolean;
   /**
+   * Whether users can turn on the AI summary of the month in /stats (AI_INSIGHTS). Takes effect only with
+   * `ai` on. The app reads it from `-c aiInsights=true`.
+   * @default false
+   */
+  readonly aiInsights?: boolean;
+  /**
    * Provider of voice note transcription (TRANSCRIBER). `transcribe` adds the transcription bucket and
    * the Transcribe permissions. The app reads it from `-c transcriber=transcribe`.
    * @default 'whisper'

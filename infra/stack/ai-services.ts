@@ -44,6 +44,8 @@ export interface AiServicesProps {
   readonly ai: boolean;
   /** Whether the processor reads the Vision key secret (VISION_SECRET_ARN). */
   readonly vision: boolean;
+  /** Whether /stats may add the AI summary for users who turned it on (AI_INSIGHTS); needs `ai`. */
+  readonly aiInsights: boolean;
   /** Provider of voice note transcription (TRANSCRIBER). */
   readonly transcriber: TranscriberId;
   /** AI spend per user and UTC day in US dollars, as decimal text (AI_DAILY_BUDGET_USD). */
@@ -121,6 +123,9 @@ export class AiServices extends Construct {
       RECEIPTS_BUCKET: this.receiptsBucket.bucketName,
       OCR_OFFLINE: 'false',
     };
+    if (props.ai && props.aiInsights) {
+      environment.AI_INSIGHTS = 'true';
+    }
     if (props.ai) {
       this.openAiSecret.grantRead(processor);
       environment.OPENAI_SECRET_ARN = this.openAiSecret.secretArn;

@@ -57,6 +57,7 @@ export const CONTEXT_OPTIONS = [
   'aiDailySpendAlarmUsd',
   'ai',
   'vision',
+  'aiInsights',
   'transcriber',
   'aiDailyBudgetUsd',
   'openaiModel',

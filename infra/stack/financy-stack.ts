@@ -220,6 +220,7 @@ export class FinancyStack extends Stack {
       removalPolicy: settings.removalPolicy,
       ai: aiOptions.ai ?? settings.ai,
       vision: aiOptions.vision ?? settings.vision,
+      aiInsights: aiOptions.aiInsights ?? false,
       transcriber: aiOptions.transcriber ?? DEFAULT_AI_OPTIONS.transcriber,
       aiDailyBudgetUsd: aiOptions.aiDailyBudgetUsd ?? DEFAULT_AI_OPTIONS.aiDailyBudgetUsd,
       openaiModel: aiOptions.openaiModel ?? DEFAULT_AI_OPTIONS.openaiModel,

@@ -163,6 +163,7 @@ export function resolveStackSettings(node: Node, settingsDirectory: string): Sta
     aiOptions: {
       ai: parseBoolean('ai', option('ai')),
       vision: parseBoolean('vision', option('vision')),
+      aiInsights: parseBoolean('aiInsights', option('aiInsights')),
       transcriber: parseTranscriber('transcriber', option('transcriber')),
       aiDailyBudgetUsd: parseDailyBudgetUsd('aiDailyBudgetUsd', option('aiDailyBudgetUsd')),
       openaiModel: parseOpenAiModel('openaiModel', option('openaiModel')),

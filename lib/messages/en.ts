@@ -299,7 +299,7 @@ export const en = {
   insightsOn: (available: boolean) =>
     available
       ? '🧠 AI summary on. /stats adds a short summary of the month, written by OpenAI from your category totals.'
-      : '🧠 AI summary on. This bot has AI summaries turned off for now, so /stats shows only your totals until they are back.',
+      : '🧠 AI summary on. AI summaries are not enabled on this bot yet, so /stats shows only your totals.',
 
   insightsOff: () => '🧠 AI summary off. /stats shows only your totals.',
 

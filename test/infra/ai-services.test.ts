@@ -188,6 +188,14 @@ describe('AiServices', () => {
       ]);
     });
 
+    it('let users turn on AI summaries only with aiInsights and ai both on', () => {
+      expect(processorEnvironment(synthesize('prod', { ai: true, aiInsights: true })).AI_INSIGHTS).toBe(
+        'true',
+      );
+      expect(processorEnvironment(synthesize('prod', { aiInsights: true })).AI_INSIGHTS).toBeUndefined();
+      expect(processorEnvironment(synthesize('prod', { ai: true })).AI_INSIGHTS).toBeUndefined();
+    });
+
     it('turn on one at a time', () => {
       const environment = processorEnvironment(synthesize('prod', { vision: true }));
 
