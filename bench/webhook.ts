@@ -8,6 +8,7 @@ import { signWhatsAppBody } from '../infra/local/local-whatsapp';
 import { provisionLocalResources } from '../infra/local/provision';
 import { createLocalSqsClient } from '../infra/local/sqs-client';
 import { textUpdate } from '../infra/local/update-factory';
+import { newWamid, whatsAppMessagePayload } from '../infra/local/whatsapp-payload';
 import { WHATSAPP_SIGNATURE_HEADER } from '../lib/channels/whatsapp/verification';
 import { summarize, type TimingSummary } from './stats';
 
@@ -60,40 +61,16 @@ type WebhookHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-let sequence = 0;
-
 /** A signed WhatsApp webhook POST with one text message, as Meta sends it. */
 function whatsAppRequest(): BenchRequest {
-  sequence += 1;
   const waId = '5511900000001';
-  const messageId = `wamid.BENCH${Date.now()}${sequence}`;
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '100000000000001',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550000000', phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ wa_id: waId, profile: { name: 'Bench' } }],
-              messages: [
-                {
-                  from: waId,
-                  id: messageId,
-                  timestamp: String(Math.floor(Date.now() / 1_000)),
-                  type: 'text',
-                  text: { body: 'spent 12.50 on lunch at Subway' },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const messageId = newWamid();
+  const body = JSON.stringify(
+    whatsAppMessagePayload(
+      { phoneNumberId: PHONE_NUMBER_ID, user: { waId, name: 'Bench' } },
+      { id: messageId, type: 'text', text: { body: 'spent 12.50 on lunch at Subway' } },
+    ),
+  );
   const headers = { [WHATSAPP_SIGNATURE_HEADER]: signWhatsAppBody(body, SECRET) };
 
   return {

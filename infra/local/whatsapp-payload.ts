@@ -66,6 +66,17 @@ function payload(sender: WhatsAppSender, message: Record<string, unknown>): Reco
   };
 }
 
+/**
+ * Builds the webhook payload of one message from `sender.user`, sent now with a new wamid. Fields of
+ * `message` (its `type` and content, or an `id` or `timestamp` of its own) go into the message as given.
+ */
+export function whatsAppMessagePayload(
+  sender: WhatsAppSender,
+  message: Record<string, unknown>,
+): Record<string, unknown> {
+  return payload(sender, message);
+}
+
 /** Builds the webhook payload of a text message that `sender.user` writes now. */
 export function whatsAppTextPayload(sender: WhatsAppSender, text: string): Record<string, unknown> {
   return payload(sender, { type: 'text', text: { body: text } });

@@ -1,5 +1,6 @@
 import type { ChatUser } from '../../infra/local/update-factory';
 import { textUpdate } from '../../infra/local/update-factory';
+import { whatsAppTextPayload } from '../../infra/local/whatsapp-payload';
 import type { WhatsAppWebhookPayload } from '../../lib/channels/whatsapp/payload';
 import { startTestStack, type TestStack, type TestWhatsApp } from '../support/test-stack';
 
@@ -7,37 +8,11 @@ const TELEGRAM_USER: ChatUser = { id: 11120001, firstName: 'Rita', languageCode:
 const WA_ID = '5511900000201';
 const PHONE_NUMBER_ID = '200000000000002';
 
-let sequence = 0;
-
 function whatsAppText(body: string, waId = WA_ID): WhatsAppWebhookPayload {
-  sequence += 1;
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '100000000000001',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550000000', phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ wa_id: waId, profile: { name: 'Rita' } }],
-              messages: [
-                {
-                  from: waId,
-                  id: `wamid.LINK${Date.now()}${sequence}`,
-                  timestamp: String(Math.floor(Date.now() / 1_000)),
-                  type: 'text',
-                  text: { body },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return whatsAppTextPayload(
+    { phoneNumberId: PHONE_NUMBER_ID, user: { waId, name: 'Rita' } },
+    body,
+  ) as unknown as WhatsAppWebhookPayload;
 }
 
 /** Texts the bot sent to the Telegram user, in order. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FakeSentMessage } from '../../infra/local/fake-whatsapp/types';
+import { whatsAppMessagePayload } from '../../infra/local/whatsapp-payload';
 import type { WhatsAppMessage, WhatsAppWebhookPayload } from '../../lib/channels/whatsapp/payload';
 import { WhatsAppStateStore } from '../../lib/channels/whatsapp/state-store';
 import { buttons } from '../../lib/messages/en';
@@ -23,38 +24,12 @@ function nowSeconds(): number {
   return Math.floor(Date.now() / 1_000);
 }
 
-let sequence = 0;
-
 /** A webhook payload with one message from `waId` to the test business number. */
 function payloadOf(waId: string, message: Partial<WhatsAppMessage>): WhatsAppWebhookPayload {
-  sequence += 1;
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '100000000000001',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550000000', phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ wa_id: waId, profile: { name: 'Ana Teste' } }],
-              messages: [
-                {
-                  from: waId,
-                  id: `wamid.PIPELINE${Date.now()}${sequence}`,
-                  timestamp: String(nowSeconds()),
-                  type: 'text',
-                  ...message,
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return whatsAppMessagePayload(
+    { phoneNumberId: PHONE_NUMBER_ID, user: { waId, name: 'Ana Teste' } },
+    { type: 'text', ...message },
+  ) as unknown as WhatsAppWebhookPayload;
 }
 
 function textPayload(waId: string, body: string): WhatsAppWebhookPayload {
