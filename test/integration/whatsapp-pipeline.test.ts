@@ -11,7 +11,7 @@ import { startTestStack, type TestStack, type TestWhatsApp } from '../support/te
 const CASES = path.resolve(__dirname, '..', '..', '..', 'shared', 'cases', 'inputs');
 const PHONE_NUMBER_ID = '200000000000002';
 
-/** Reads a shared WA case with every `timestamp` moved to `atSeconds`, as if Meta had just sent it. */
+/** Reads a shared WhatsApp webhook case with every `timestamp` moved to `atSeconds`, as if Meta had just sent it. */
 function caseAt(file: string, atSeconds: number): WhatsAppWebhookPayload {
   const text = readFileSync(path.join(CASES, file), 'utf8');
 
@@ -24,7 +24,7 @@ function nowSeconds(): number {
   return Math.floor(Date.now() / 1_000);
 }
 
-/** A webhook payload with one message from `waId` to the test business number. */
+/** Builds a webhook payload with one message from `waId` to the test business number. */
 function payloadOf(waId: string, message: Partial<WhatsAppMessage>): WhatsAppWebhookPayload {
   return whatsAppMessagePayload(
     { phoneNumberId: PHONE_NUMBER_ID, user: { waId, name: 'Ana Teste' } },
@@ -40,7 +40,7 @@ function sentTo(whatsapp: TestWhatsApp, waId: string): FakeSentMessage[] {
   return whatsapp.fake.sent().filter((message) => message.waId === waId);
 }
 
-/** Rows and buttons of an interactive message as [title, id] pairs. */
+/** Returns the rows and buttons of an interactive message as [title, id] pairs. */
 function choicesOf(message: FakeSentMessage): Array<[string, string]> {
   const interactive = message.payload.interactive as
     | {
@@ -78,7 +78,7 @@ describe('WhatsApp pipeline on the local stack', () => {
     expect(await harness.stack.deadLetterCount()).toBe(0);
   });
 
-  it('books every message of a multi-entry POST exactly once, in each sender’s currency (WA-07)', async () => {
+  it('books a multi-entry POST once', async () => {
     const payload = caseAt('WA-07.json', nowSeconds());
 
     expect((await whatsapp.post(payload)).status).toBe(200);
@@ -105,7 +105,7 @@ describe('WhatsApp pipeline on the local stack', () => {
     expect(replies).toHaveLength(3);
   });
 
-  it('creates one transaction when the same wamid arrives twice within a second', async () => {
+  it('deduplicates a wamid sent twice', async () => {
     const waId = '5511900000101';
     const payload = textPayload(waId, 'taxi 27,90');
 
@@ -122,7 +122,7 @@ describe('WhatsApp pipeline on the local stack', () => {
     expect(sentTo(whatsapp, waId)).toHaveLength(1);
   });
 
-  it('sends a reply as the approved template when the user’s message is older than 24 hours', async () => {
+  it('replies by template after 24 hours', async () => {
     const waId = '5511900000102';
     const lateDelivery = payloadOf(waId, {
       type: 'text',
@@ -143,7 +143,7 @@ describe('WhatsApp pipeline on the local stack', () => {
     expect(booked).toHaveLength(1);
   });
 
-  it('offers the four transaction actions as a list and acts on the chosen row id', async () => {
+  it('acts on a chosen action row', async () => {
     const waId = '5511900000103';
     expect((await whatsapp.post(textPayload(waId, 'lunch at Subway 32,50'))).status).toBe(200);
     await harness.stack.settle();
@@ -175,7 +175,7 @@ describe('WhatsApp pipeline on the local stack', () => {
     expect(sentTo(whatsapp, waId).length).toBeGreaterThan(1);
   });
 
-  it('answers unreadable messages once each, and not again when Meta redelivers them (WA-05)', async () => {
+  it('answers unreadable messages only once', async () => {
     const payload = caseAt('WA-05.json', nowSeconds());
 
     expect((await whatsapp.post(payload)).status).toBe(200);
@@ -190,7 +190,7 @@ describe('WhatsApp pipeline on the local stack', () => {
     ]);
   });
 
-  it('keeps the latest delivery state of a reply when statuses arrive out of order (WA-03)', async () => {
+  it('keeps the latest out-of-order status', async () => {
     const waId = '5511900000104';
     expect((await whatsapp.post(textPayload(waId, 'coffee 9,50'))).status).toBe(200);
     await harness.stack.settle();
@@ -226,7 +226,7 @@ describe('WhatsApp pipeline on the local stack', () => {
     expect(sentTo(whatsapp, waId)).toHaveLength(1);
   });
 
-  it('answers Meta’s subscription handshake with the challenge as plain text (WA-02)', async () => {
+  it('echoes the subscription challenge', async () => {
     const url = new URL(harness.stack.whatsappWebhookUrl!);
     url.search = new URLSearchParams({
       'hub.mode': 'subscribe',

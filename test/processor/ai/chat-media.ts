@@ -117,7 +117,7 @@ export function documentUpdate(
 }
 
 /**
- * The first bytes of a HEIC photo as iPhones send it: an ISO BMFF `ftyp` box with major brand `heic`,
+ * Returns the first bytes of a HEIC photo as iPhones send it: an ISO BMFF `ftyp` box with major brand `heic`,
  * followed by an empty `meta` box. Enough for a type check, not a decodable image.
  */
 export function heicBytes(): Uint8Array {
@@ -132,7 +132,7 @@ export function heicBytes(): Uint8Array {
   return new Uint8Array(Buffer.concat([ftyp, meta]));
 }
 
-/** A white grayscale PNG of `width` × `height` pixels: an image in which OCR finds no text. */
+/** Builds a white grayscale PNG of `width` × `height` pixels: an image in which OCR finds no text. */
 export function blankPng(width = 400, height = 300): Uint8Array {
   const chunk = (type: string, data: Buffer) => {
     const length = Buffer.alloc(4);
@@ -147,7 +147,7 @@ export function blankPng(width = 400, height = 300): Uint8Array {
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = 0; // grayscale
-  // Each row starts with filter type 0 and holds one white byte per pixel.
+  // Each row starts with filter type 0 and contains one white byte per pixel.
   const rows = Buffer.alloc((width + 1) * height, 0xff);
   for (let row = 0; row < height; row += 1) {
     rows[row * (width + 1)] = 0;
@@ -163,7 +163,7 @@ export function blankPng(width = 400, height = 300): Uint8Array {
   );
 }
 
-/** Texts the bot sent or edited in the user's chat, in order. */
+/** Returns the texts the bot sent or edited in the user's chat, in order. */
 export function shown(harness: TestStack, user: ChatUser): string[] {
   return harness.fake.calls
     .filter(
@@ -174,7 +174,7 @@ export function shown(harness: TestStack, user: ChatUser): string[] {
     .map((call) => String(call.params.text));
 }
 
-/** Bot API calls about the user's files: `getFile` requests and file downloads. */
+/** Returns the Bot API calls about the user's files: `getFile` requests and file downloads. */
 export function fileRequests(harness: TestStack): string[] {
   return harness.fake.calls
     .filter((call) => call.method === 'getFile' || call.method === 'file')
@@ -197,14 +197,14 @@ export function lastBotMessageId(harness: TestStack, user: ChatUser): number {
   throw new Error(`The bot has sent no message to chat ${user.id} yet.`);
 }
 
-/** Stored transactions of the user's Telegram chat. */
+/** Returns the stored transactions of the user's Telegram chat. */
 export async function transactionsOf(harness: TestStack, user: ChatUser) {
   return (await harness.transactions()).filter(
     (transaction) => transaction.source.chatId === String(user.id),
   );
 }
 
-/** `AiFallbacks` points recorded from index `since` of the metric points on, as `operation/reason`. */
+/** Returns the `AiFallbacks` points recorded from index `since` of the metric points on, as `operation/reason`. */
 export function fallbacksSince(harness: TestStack, since: number): string[] {
   return harness.metricPoints
     .slice(since)
@@ -212,7 +212,7 @@ export function fallbacksSince(harness: TestStack, since: number): string[] {
     .map((point) => `${point.dimensions.operation}/${point.dimensions.reason as AiFallbackReason}`);
 }
 
-/** The JSON content of an OpenAI answer that reads the message as an expense in USD, for `respondNext`. */
+/** Builds the JSON content of an OpenAI response that reads the message as an expense in USD, for `respondNext`. */
 export function expenseAnswer(merchant: string, amount: string, category: string): string {
   return JSON.stringify({
     kind: 'expense',
@@ -225,7 +225,7 @@ export function expenseAnswer(merchant: string, amount: string, category: string
   });
 }
 
-/** Chat completion requests that the fake OpenAI server received. */
+/** Returns the chat completion requests that the fake OpenAI server received. */
 export function chatRequests(harness: TestStack) {
   return harness.ai!.openai.requests.filter((request) => request.path === '/v1/chat/completions');
 }
