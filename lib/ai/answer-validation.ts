@@ -1,5 +1,5 @@
 /**
- * Validation of a model's transaction answer. Nothing from the model is trusted: the category must be one
+ * Validation of a model's transaction response. Nothing from the model is trusted: the category must be one
  * of the 15, the amount must follow from numbers in the message, the date must be plausible around the
  * reference time, and numbers or categories written in instruction-like text do not count.
  */
@@ -30,7 +30,7 @@ export interface AiTransaction {
   description: string;
 }
 
-/** Why an answer was not used. */
+/** Reason a model response was not used. */
 export type RejectionReason =
   | 'malformed-json'
   | 'invalid-shape'
@@ -47,7 +47,7 @@ export type AnswerValidation =
   | { ok: true; transaction: AiTransaction }
   | { ok: false; reason: RejectionReason; detail: string };
 
-/** What the answer is checked against. */
+/** Inputs that the response is checked against. */
 export interface ValidationContext {
   /** The user's message as sent. */
   text: string;
@@ -122,7 +122,7 @@ function checkAmount(
   currency: string,
   evidence: string,
 ): { ok: true; value: string } | { ok: false; reason: RejectionReason; detail: string } {
-  // Numbers are accepted besides strings because some replies ignore the schema's string type; their
+  // Numbers are accepted besides strings because some replies ignore the schema's string type. Their
   // shortest decimal form (`12.5`) is exact for amounts of a few digits.
   const written = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
   if (typeof written !== 'string' || !/^\d+(?:\.\d+)?$/.test(written.trim())) {
@@ -180,7 +180,7 @@ function checkDate(
   return { ok: true, value: raw as string };
 }
 
-// Codes that Intl knows; Node 22 lists every active ISO 4217 currency.
+// Currency codes that this runtime's Intl supports, so an invented code is rejected.
 const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 function isIsoCurrency(code: string): boolean {

@@ -1,7 +1,7 @@
 /**
- * The chat request that asks OpenAI to read one message as a transaction. The user's text travels in a
- * user message of its own, between fixed markers, and the system prompt says that everything between the
- * markers is data. The answer is constrained by a strict JSON schema.
+ * The chat request that has OpenAI read one message as a transaction. The user's text travels in a
+ * user message of its own, between fixed markers, and the system prompt states that everything between the
+ * markers is data. The response is constrained by a strict JSON schema.
  */
 import { CATEGORIES, type Category } from '../domain/categories';
 import type { ParseResult } from '../parsing/types';
@@ -19,16 +19,16 @@ export const HOME_CURRENCY_LABEL = 'Home currency:';
 /** Label of the line with today's local date in the system prompt. */
 export const TODAY_LABEL = "Today in the user's time zone:";
 
-/** Most corrections that a prompt carries, the most recent first. */
+/** Maximum number of corrections that a prompt carries, the most recent first. */
 export const MAX_PROMPT_CORRECTIONS = 20;
 
-/** A category that the user chose for a merchant, which later answers should follow. */
+/** A category that the user chose for a merchant, which later responses should follow. */
 export interface CategoryCorrection {
   merchant: string;
   category: Category;
 }
 
-/** What the prompt states besides the message. */
+/** Facts that the prompt states besides the message. */
 export interface PromptContext {
   homeCurrency: string;
   timeZone: string;
@@ -38,7 +38,7 @@ export interface PromptContext {
   corrections: readonly CategoryCorrection[];
 }
 
-/** The answer as the schema describes it, before validation. */
+/** The model's response as the schema describes it, before validation. */
 export interface RawTransactionAnswer {
   kind: 'expense' | 'income' | 'refund' | 'none';
   amount: string | null;
@@ -142,8 +142,8 @@ function systemPrompt(context: PromptContext): string {
   return lines.join('\n');
 }
 
-// The parser's amounts help the model pick among several numbers; its category is left out because the
-// model is asked precisely when that category is missing or unsure.
+// The parser's amounts help the model pick among several numbers. Its category is left out because the
+// model is called precisely when that category is missing or unsure.
 function localCandidates(parse: ParseResult | undefined): string | undefined {
   if (parse?.amount === null || parse === undefined) {
     return undefined;

@@ -13,13 +13,13 @@ import { readJsonObject } from './json-repair';
 import type { OpenAiClient } from './openai/client';
 import type { AiUsage } from './usage';
 
-/** What {@link AiCategorizer.understand} needs besides the text. */
+/** Inputs of {@link AiCategorizer.understand} besides the text. */
 export interface UnderstandContext {
   /** ISO 4217 code used when the text names no currency. */
   homeCurrency: string;
   /** IANA time zone of the user. */
   timeZone: string;
-  /** The instant the message was sent; "today" and the date checks derive from it. */
+  /** The instant the message was sent, from which "today" and the date checks derive. */
   referenceTime: Date;
   /** The local parser's result, whose amounts the prompt passes as hints. */
   localParse?: ParseResult;
@@ -27,7 +27,7 @@ export interface UnderstandContext {
   corrections: readonly CategoryCorrection[];
 }
 
-/** Why no transaction came back: a validation failure, or the model or OpenAI could not answer. */
+/** Why no transaction came back: a validation failure, or no usable response from the model or OpenAI. */
 export type UnderstandingRejection = RejectionReason | 'unavailable' | 'refused' | 'truncated';
 
 /** Outcome of {@link AiCategorizer.understand}. */
@@ -36,7 +36,7 @@ export type Understanding =
   | {
       outcome: 'rejected';
       reason: UnderstandingRejection;
-      /** What failed, for logs at DEBUG: it may contain amounts from the message. */
+      /** Description of the failure, for logs at DEBUG only because it may contain amounts from the message. */
       detail: string;
       /** Tokens used by the calls that returned, absent when none did. */
       usage?: AiUsage;
@@ -53,18 +53,18 @@ export interface AiCategorizerOptions {
   budgetMs: number | (() => number);
   logger?: ResilienceLogger;
   /**
-   * Upper bound of the reply's tokens. A full answer is about 80 tokens.
+   * Upper bound of the reply's tokens. A full response is about 80 tokens.
    * @default 300
    */
   maxCompletionTokens?: number;
 }
 
-/** Model answers that are not JSON get one more request before the message falls back to the local parser. */
+/** Model responses that are not JSON get one more request before the message falls back to the local parser. */
 const MAX_REQUESTS = 2;
 
 /**
  * Reads a message with OpenAI when the local parser is unsure (see `needsAi`). The request uses a strict
- * JSON schema, the user's text is quoted as data, and the answer is repaired only in the documented ways
+ * JSON schema, the user's text is quoted as data, and the response is repaired only in the documented ways
  * and validated before use. Any failure returns a rejection, so the caller keeps the local parse.
  */
 export class AiCategorizer {
@@ -74,7 +74,7 @@ export class AiCategorizer {
     this.#options = options;
   }
 
-  /** Asks the model for the transaction in `text` and validates the answer. Never throws for OpenAI failures. */
+  /** Requests the transaction in `text` from the model and validates the response. Never throws for OpenAI failures. */
   async understand(text: string, context: UnderstandContext): Promise<Understanding> {
     const logger = this.#options.logger ?? SILENT_LOGGER;
     const today = civilDateAt(context.referenceTime, context.timeZone);
@@ -112,7 +112,7 @@ export class AiCategorizer {
 
       const choice = completion.choices[0];
       if (choice?.message.refusal) {
-        return this.#reject(logger, 'refused', 'the model refused to answer', usage, text);
+        return this.#reject(logger, 'refused', 'the model returned a refusal', usage, text);
       }
       if (choice?.finish_reason === 'length') {
         return this.#reject(logger, 'truncated', 'the reply reached max_completion_tokens', usage, text);

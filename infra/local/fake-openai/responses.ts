@@ -8,7 +8,7 @@ export interface OpenAiErrorBody {
   error: { message: string; type: string; param?: string | null; code?: string | null };
 }
 
-/** A scripted answer for the next request, whichever endpoint it reaches. */
+/** A scripted response for the next request, whichever endpoint it reaches. */
 export type ScriptedResponse =
   /** 200 with this reply: the assistant message of a chat completion, or the text of a transcription. */
   | { content: string; usage?: { promptTokens: number; completionTokens: number } }
@@ -67,7 +67,7 @@ export const OPENAI_FAILURES = {
   timeout: { network: 'timeout' },
 } as const satisfies Record<string, ScriptedResponse>;
 
-/** The 401 body for a request without an API key. */
+/** Returns the 401 body for a request without an API key. */
 export function missingKeyError(): OpenAiErrorBody {
   return {
     error: {
@@ -81,7 +81,7 @@ export function missingKeyError(): OpenAiErrorBody {
   };
 }
 
-/** The 401 body for a wrong API key, which OpenAI masks to its first 3 and last 4 characters. */
+/** Returns the 401 body for a wrong API key, which OpenAI masks to its first 3 and last 4 characters. */
 export function invalidKeyError(presentedKey: string): OpenAiErrorBody {
   const masked =
     presentedKey.length <= 8
@@ -98,7 +98,7 @@ export function invalidKeyError(presentedKey: string): OpenAiErrorBody {
   };
 }
 
-/** A 400 body for an invalid request, naming the parameter. */
+/** Returns a 400 body for an invalid request, naming the parameter. */
 export function invalidRequestError(message: string, param: string | null = null): OpenAiErrorBody {
   return { error: { message, type: 'invalid_request_error', param, code: null } };
 }

@@ -9,15 +9,15 @@ import { CircuitOpenError } from '../../resilience/errors';
 import { classifyFailure } from '../../resilience/failure';
 import type { ProcessorDependencies } from '../dependencies';
 
-/** Confidence given to an AI answer that passed validation: above the save threshold, so it is saved. */
+/** Confidence given to an AI response that passed validation: above the save threshold, so it is saved. */
 export const AI_ANSWER_CONFIDENCE = 0.8;
 
 /**
  * How a message was understood:
- * - `local`: the local parser was sure, or no AI is configured;
- * - `ai`: the AI's validated answer replaced the local parse;
- * - `fallback`: the AI was asked but its answer was rejected, or the budget was spent: the local parse stands;
- * - `draft`: the AI was unavailable (breaker open, quota, error): the local parse stands as a draft that
+ * - `local`: the local parser was sure, or no AI is configured.
+ * - `ai`: the AI's validated response replaced the local parse.
+ * - `fallback`: the AI was called but its response was rejected, or the budget was spent, so the local parse is kept.
+ * - `draft`: the AI was unavailable (breaker open, quota, error), so the local parse is kept as a draft that
  *   waits for confirmation and is marked for a re-check.
  */
 export type UnderstandingSource = 'local' | 'ai' | 'fallback' | 'draft';
@@ -28,7 +28,7 @@ export interface UnderstoodText {
   source: UnderstandingSource;
 }
 
-/** Turns a validated AI answer into the shape of a local parse, so the proposal rules apply unchanged. */
+/** Turns a validated AI response into the shape of a local parse, so the proposal rules apply unchanged. */
 function parseFromAnswer(answer: AiTransaction, local: ParseResult): ParseResult {
   return {
     kind: answer.kind,
@@ -53,8 +53,8 @@ export function unavailableReason(error: unknown): AiFallbackReason {
 }
 
 /**
- * Whether a provider failure cannot be helped by retrying the record: a 4xx such as a rejected key, or an
- * error that says it is not retryable. Such failures get a reply instead of filling the dead-letter queue.
+ * Returns whether retrying the record cannot help a provider failure: a 4xx such as a rejected key, or an
+ * error marked as not retryable. Such failures get a reply instead of filling the dead-letter queue.
  */
 export function isPermanentFailure(error: unknown): boolean {
   const retryable = (error as { retryable?: unknown } | undefined)?.retryable;
@@ -89,7 +89,7 @@ export async function meterUsage(
   }
 }
 
-/** Whether the user's daily AI budget allows one more call estimated at `estimateUsd`. */
+/** Returns whether the user's daily AI budget allows one more call estimated at `estimateUsd`. */
 export async function budgetAllows(
   operation: AiOperation,
   estimateUsd: string,
@@ -105,9 +105,9 @@ export async function budgetAllows(
 }
 
 /**
- * Reads a message with the local parser first and asks the AI only when the parser is unsure (see
- * `needsAi`) and the user's daily budget allows. Whatever happens with the AI, the message is answered:
- * from the validated AI answer, or from the local parse.
+ * Reads a message with the local parser first and calls the AI only when the parser is unsure (see
+ * `needsAi`) and the user's daily budget allows. Whatever happens with the AI, the message gets a reply:
+ * from the validated AI response, or from the local parse.
  */
 export async function understandText(
   text: string,
@@ -120,7 +120,7 @@ export async function understandText(
     return { parse: local, source: 'local' };
   }
   if (!(await budgetAllows('categorize', ai.categorizeEstimateUsd, context.user, dependencies))) {
-    dependencies.logger.info('AI budget of the day is spent; the local parser answers', {
+    dependencies.logger.info('Daily AI budget spent, using the local parse', {
       eventKey: context.eventKey,
     });
     return { parse: local, source: 'fallback' };
@@ -136,10 +136,10 @@ export async function understandText(
       corrections: context.user.categoryCorrections ?? [],
     });
   } catch (error) {
-    // The categorizer reports OpenAI failures as rejections; what still throws (the key cannot be loaded,
-    // for example) leaves the AI unavailable too, and the message is answered all the same.
+    // The categorizer reports OpenAI failures as rejections. What still throws (the key cannot be loaded,
+    // for example) also leaves the AI unavailable, and the message still gets a reply.
     ai.meter.fallback('categorize', unavailableReason(error));
-    dependencies.logger.warn('AI could not be asked; the local parser answers', {
+    dependencies.logger.warn('AI call failed, using the local parse', {
       eventKey: context.eventKey,
       error: error instanceof Error ? error.name : 'unknown',
     });
@@ -152,7 +152,7 @@ export async function understandText(
 
   const unavailable = understanding.reason === 'unavailable';
   ai.meter.fallback('categorize', unavailable ? unavailableReason(understanding.error) : 'invalid-answer');
-  dependencies.logger.info('AI answer not used; the local parser answers', {
+  dependencies.logger.info('AI response rejected, using the local parse', {
     eventKey: context.eventKey,
     reason: understanding.reason,
   });

@@ -23,7 +23,7 @@ import { downloadFailureReply, type MediaDownloader } from './voice';
 /** Image types the OCR engines read. HEIC, which iPhones send as documents, is not among them. */
 const READABLE_IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/bmp']);
 
-/** Whether a media message may be a receipt: a photo, or an image sent as a document (shared/cases TG-03). */
+/** Returns whether a media message may be a receipt: a photo, or an image sent as a document. */
 export function isReceiptImage(event: Pick<MediaEvent, 'mediaKind' | 'media'>): boolean {
   return (
     event.mediaKind === 'photo' ||
@@ -32,9 +32,9 @@ export function isReceiptImage(event: Pick<MediaEvent, 'mediaKind' | 'media'>): 
 }
 
 /**
- * Reads the image with the paid engine while the user's daily budget allows and the engine answers, and
+ * Reads the image with the paid engine while the user's daily budget allows and the engine responds, and
  * with offline OCR otherwise. The meter counts each fallback. Returns `undefined` when the budget is spent
- * and no offline engine runs here, and `unavailable` when the provider refused the request and no offline
+ * and no offline engine runs here, and `unavailable` when the provider rejected the request and no offline
  * engine can take over.
  */
 async function recognize(
@@ -44,7 +44,7 @@ async function recognize(
   const { dependencies, user } = context;
   const ai = dependencies.ai!;
   const offline = ai.offlineOcr;
-  // Offline OCR costs nothing, so only the paid engine asks the budget.
+  // Offline OCR costs nothing, so only the paid engine checks the budget.
   let engine: OcrEngine | undefined = ai.ocr ?? offline;
   if (engine === ai.ocr && !(await budgetAllows('ocr', ai.ocrEstimateUsd, user, dependencies))) {
     engine = offline;
@@ -60,7 +60,7 @@ async function recognize(
     if (engine !== offline && offline === undefined && isPermanentFailure(error)) {
       // A rejected key or request and no offline engine here: retrying the record cannot help.
       ai.meter.fallback('ocr', 'error');
-      dependencies.logger.warn('Receipt not read: the OCR provider refused the request', {
+      dependencies.logger.warn('Receipt not read: the OCR provider rejected the request', {
         error: error instanceof Error ? error.name : 'unknown',
       });
       return 'unavailable';
@@ -78,7 +78,7 @@ async function recognize(
   }
 }
 
-/** A draft expense from a read receipt, waiting for the user's confirmation. */
+/** Builds a draft expense from a read receipt, waiting for the user's confirmation. */
 function draftFromReceipt(
   receipt: ReceiptParse & { total: string; currency: string },
   amountMinor: number,

@@ -22,7 +22,7 @@ export interface MediaDownloader {
 }
 
 /**
- * The reply for a download that cannot succeed (a file above a limit, one the channel no longer serves),
+ * Returns the reply for a download that cannot succeed (a file above a limit, one the channel no longer serves),
  * or `undefined` when retrying may help.
  */
 export function downloadFailureReply(error: unknown): string | undefined {
@@ -37,7 +37,7 @@ export function downloadFailureReply(error: unknown): string | undefined {
  * Turns a voice note or audio file into a transaction: "🎤 Processing your voice message…" at once, then
  * the file is downloaded, transcribed and read like a typed message, and the first reply replaces the
  * processing message. A file above the channel's or the transcriber's limit, or one that cannot be read,
- * gets a reply saying so; a transcription that may succeed later fails the record, so SQS retries it.
+ * gets a reply saying so. A transcription that may succeed later fails the record, so SQS retries it.
  */
 export async function handleVoice(
   event: MediaEvent,
@@ -67,9 +67,9 @@ export async function handleVoice(
       !(error instanceof UnsupportedAudioError) &&
       isPermanentFailure(error)
     ) {
-      // A rejected key or request: retrying the record cannot help, so the user is told at once.
+      // A rejected key or request: retrying the record cannot help, so the user gets a reply at once.
       ai.meter.fallback('transcribe', 'error');
-      dependencies.logger.warn('Voice message not transcribed: the provider refused the request', {
+      dependencies.logger.warn('Voice message not transcribed: the provider rejected the request', {
         eventKey: event.eventKey,
         error: error instanceof Error ? error.name : 'unknown',
       });
