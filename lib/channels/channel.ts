@@ -35,6 +35,11 @@ export interface SentMessage {
 /** Where a channel can fetch a file the user sent: a Telegram file id or a WhatsApp media id. */
 export interface MediaReference {
   id: string;
+  /**
+   * Id that stays the same for the same file across messages and bots (Telegram's `file_unique_id`), so a
+   * file sent twice can be recognized. Absent where the channel has none.
+   */
+  uniqueId?: string;
   mimeType?: string;
   /** Size in bytes when the channel announces it (Telegram does; WhatsApp only on download). */
   sizeBytes?: number;

@@ -101,6 +101,11 @@ export interface ProcessorConfig {
    * it, /settings replies that e-mail is not available.
    */
   notificationQueueUrl?: string;
+  /**
+   * URL of the inbound FIFO queue (INBOUND_QUEUE_URL), on which the processor queues the reading of an album
+   * of receipt photos. Without it, each photo of an album is read on its own.
+   */
+  inboundQueueUrl?: string;
   /** WhatsApp settings, absent when WhatsApp is not configured: the processor then serves Telegram only. */
   whatsapp?: ProcessorWhatsAppConfig;
   /** AI understanding, voice, receipts and the per-user AI budget. */
@@ -135,6 +140,7 @@ export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
     defaultTimeZone: timeZone(env, 'DEFAULT_TIME_ZONE', 'UTC'),
     fxRates: processorFxRates(env),
     notificationQueueUrl: optionalUrl(env, 'NOTIFICATION_QUEUE_URL'),
+    inboundQueueUrl: optionalUrl(env, 'INBOUND_QUEUE_URL'),
     whatsapp: loadProcessorWhatsAppConfig(env),
     ai: loadProcessorAiConfig(env),
   };

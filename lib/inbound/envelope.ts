@@ -1,5 +1,7 @@
 import type { Update } from '@grammyjs/types';
 import type { WhatsAppContact, WhatsAppMessage, WhatsAppStatus } from '../channels/whatsapp/payload';
+import type { Channel } from '../domain/user';
+import type { Sender } from '../processor/chat-event';
 
 /** Fields of every envelope. */
 interface EnvelopeBase {
@@ -43,11 +45,32 @@ export interface WhatsAppEnvelope extends EnvelopeBase {
   item: WhatsAppEnvelopeItem;
 }
 
-/** The SQS message body the webhook functions write and the processor reads. */
-export type InboundEnvelope = TelegramEnvelope | WhatsAppEnvelope;
+/**
+ * A request to read an album's photos together, which the processor queues for itself when an album's first
+ * photo arrives. It has its own FIFO message group, so waiting for the album's last photo does not hold up
+ * the chat's other messages.
+ */
+export interface AlbumEnvelope extends EnvelopeBase {
+  kind: 'album';
+  /** The chat's channel. */
+  channel: Channel;
+  albumId: string;
+  chatId: string;
+  /** The sender of the album's first photo. */
+  sender: Sender;
+}
 
-/** The id that names an envelope's update in logs and traces: Telegram's update id or WhatsApp's event id. */
+/** The SQS message body the webhook functions write and the processor reads. */
+export type InboundEnvelope = TelegramEnvelope | WhatsAppEnvelope | AlbumEnvelope;
+
+/**
+ * The id that names an envelope's update in logs and traces: Telegram's update id, WhatsApp's event id, or
+ * `album:<album id>`.
+ */
 export function envelopeId(envelope: InboundEnvelope): number | string {
+  if ('kind' in envelope) {
+    return `album:${envelope.albumId}`;
+  }
   return envelope.channel === 'telegram' ? envelope.updateId : envelope.eventId;
 }
 
@@ -82,7 +105,12 @@ export function parseEnvelope(body: string): InboundEnvelope {
   if (typeof envelope !== 'object' || envelope === null || envelope.version !== 1) {
     throw new InvalidEnvelopeError('SQS record body is not a version 1 envelope.');
   }
-  const id = envelope.channel === 'telegram' ? checkTelegram(envelope) : checkWhatsApp(envelope);
+  const id =
+    envelope.kind === 'album'
+      ? checkAlbum(envelope)
+      : envelope.channel === 'telegram'
+        ? checkTelegram(envelope)
+        : checkWhatsApp(envelope);
   if (typeof envelope.receivedAtEpochMs !== 'number') {
     throw new InvalidEnvelopeError(`Envelope of update ${id} has no numeric receivedAtEpochMs.`);
   }
@@ -97,6 +125,30 @@ export function parseEnvelope(body: string): InboundEnvelope {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkAlbum(envelope: Record<string, unknown>): string {
+  const { albumId, chatId, sender, channel } = envelope;
+  if (typeof albumId !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(albumId)) {
+    throw new InvalidEnvelopeError('Album envelope has no albumId of 1 to 40 URL-safe characters.');
+  }
+  if (channel !== 'telegram' && channel !== 'whatsapp') {
+    throw new InvalidEnvelopeError(
+      `Envelope of album ${albumId} has channel ${JSON.stringify(channel)}; expected "telegram" or "whatsapp".`,
+    );
+  }
+  if (
+    typeof chatId !== 'string' ||
+    !isObject(sender) ||
+    typeof sender.externalId !== 'string' ||
+    sender.channel !== channel
+  ) {
+    throw new InvalidEnvelopeError(
+      `Envelope of album ${albumId} needs a chatId string and a sender with an externalId on channel ${channel}.`,
+    );
+  }
+
+  return `album:${albumId}`;
 }
 
 function checkTelegram(envelope: Record<string, unknown>): number {

@@ -8,7 +8,10 @@ const NOTIFICATION_SETTINGS: readonly string[] = ['weekly', ...USER_NOTIFICATION
 
 /** Action requested by a button press. */
 export type Action =
-  | { type: 'confirm' | 'edit' | 'delete' | 'choose-category' | 'show'; transactionId: string }
+  /** `open` sends the transaction in a new message; `show` turns the message with the button into it. */
+  | { type: 'confirm' | 'edit' | 'delete' | 'choose-category' | 'show' | 'open'; transactionId: string }
+  /** Confirms every draft of an album that is still pending. */
+  | { type: 'confirm-album'; albumId: string }
   | { type: 'set-category'; transactionId: string; category: Category }
   | { type: 'set-currency'; currency: string }
   /** Carries the state to set, not a toggle, so a double tap or an old message cannot flip it back. */
@@ -23,6 +26,7 @@ const SIMPLE_PREFIXES = {
   delete: 'd',
   'choose-category': 'k',
   show: 'v',
+  open: 'o',
 } as const;
 
 const SIMPLE_BY_PREFIX = new Map<string, string>(
@@ -48,6 +52,8 @@ export function encodeAction(action: Action): string {
       return 'ntf:all:off';
     case 'set-insights':
       return `ins:${action.enabled ? 'on' : 'off'}`;
+    case 'confirm-album':
+      return `ca:${action.albumId}`;
     default:
       return `${SIMPLE_PREFIXES[action.type]}:${action.transactionId}`;
   }
@@ -69,6 +75,9 @@ export function decodeAction(data: string): Action | undefined {
     return parts[1] === 'on' || parts[1] === 'off'
       ? { type: 'set-insights', enabled: parts[1] === 'on' }
       : undefined;
+  }
+  if (parts[0] === 'ca' && parts.length === 2) {
+    return TRANSACTION_ID.test(parts[1]!) ? { type: 'confirm-album', albumId: parts[1]! } : undefined;
   }
   if (parts[0] === 'ntf' && parts.length === 3) {
     return decodeNotificationAction(parts[1]!, parts[2]!);

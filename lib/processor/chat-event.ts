@@ -71,8 +71,23 @@ export interface MediaEvent extends EventBase {
   media?: MediaReference;
   /** Caption sent with the file. */
   caption?: string;
+  /**
+   * Id shared by the messages of one album (Telegram's `media_group_id`). An album arrives as one message
+   * per file, and only one of them carries the caption.
+   */
+  mediaGroupId?: string;
   /** When the message was sent. */
   sentAt: Date;
+}
+
+/**
+ * The photos of an album stopped arriving and can be read together. The processor queues this event itself
+ * when the first photo of an album arrives; see lib/processor/albums.
+ */
+export interface AlbumEvent extends EventBase {
+  type: 'album';
+  /** Id of the album's buffer, derived from the channel, chat and media group id. */
+  albumId: string;
 }
 
 /** Delivery state of a message the bot sent, as the channel reports it. */
@@ -110,6 +125,7 @@ export type ChatEvent =
   | EditedTextEvent
   | ActionEvent
   | MediaEvent
+  | AlbumEvent
   | MembershipEvent
   | DeliveryStatusEvent
   | IgnoredEvent;

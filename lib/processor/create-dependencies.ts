@@ -19,13 +19,21 @@ import type { ResilientCaller } from '../resilience/resilient-call';
 import type { OpenAiKeyLoader } from '../secrets/openai-key';
 import { createTelegramSecretsLoader, type TelegramSecretsLoader } from '../secrets/telegram-secrets';
 import { createWhatsAppSecretsLoader, type WhatsAppSecretsLoader } from '../secrets/whatsapp-secrets';
+import { AlbumStore } from '../store/album-store';
 import { createDocumentClient } from '../store/clients';
 import { IdempotencyStore } from '../store/idempotency-store';
 import { DynamoTransactionStore } from '../store/transaction-store';
 import { UserStore } from '../store/user-store';
 import { createProcessorAi } from './ai/create-ai';
+import { AlbumQueue } from './albums/album-queue';
 import { RecordDeferrer } from './deferral';
 import { ChannelNotConfiguredError, type ProcessorDependencies } from './dependencies';
+
+/**
+ * How long an album's record is kept, so the ✅ Confirm all button of its summary keeps working: 90 days,
+ * longer than a draft is likely to wait.
+ */
+const ALBUM_RETENTION_SECONDS = 90 * 86_400;
 
 /** Optional overrides of {@link createProcessorDependencies}, for tests and the local stack. */
 export interface ProcessorDependencyOverrides {
@@ -153,6 +161,18 @@ export function createProcessorDependencies(
       loadOpenAiKey: overrides.loadOpenAiKey,
       markers: idempotency,
     }),
+    albums:
+      config.inboundQueueUrl === undefined
+        ? undefined
+        : {
+            store: new AlbumStore({
+              client,
+              tableName: config.tables.idempotency,
+              retentionSeconds: ALBUM_RETENTION_SECONDS,
+              now,
+            }),
+            queue: new AlbumQueue(sqs, config.inboundQueueUrl, now),
+          },
     async channel(channel) {
       if (channel === 'whatsapp') {
         if (whatsapp === undefined || loadWhatsAppSecrets === undefined || whatsappState === undefined) {

@@ -2,6 +2,7 @@ import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, type SQSClient } fr
 import type { SQSRecord } from 'aws-lambda';
 import { TelegramRateLimitError } from '../channels/telegram/errors';
 import { deferDelayMs } from '../resilience/errors';
+import { AlbumStillCollectingError } from './albums/errors';
 
 /** SQS caps a message's visibility timeout at 12 hours. */
 const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
@@ -9,9 +10,13 @@ const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 /**
  * Returns how long a failed call must wait before it is tried again, in milliseconds, or `undefined`
  * when the error carries no such wait. Telegram's 429 carries `retry_after`; the resilience layer's
- * errors carry the time until the breaker half-opens, a bucket has a token, or a retry is due.
+ * errors carry the time until the breaker half-opens, a bucket has a token, or a retry is due. An album
+ * whose photos may still be arriving carries the rest of its quiet time.
  */
 export function requestedDelayMs(error: unknown): number | undefined {
+  if (error instanceof AlbumStillCollectingError) {
+    return error.delayMs;
+  }
   if (error instanceof TelegramRateLimitError && error.retryAfterSeconds !== undefined) {
     return error.retryAfterSeconds * 1_000;
   }

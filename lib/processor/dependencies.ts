@@ -9,6 +9,7 @@ import type { IdempotencyStore } from '../store/idempotency-store';
 import type { TransactionStore } from '../store/transaction-store';
 import type { UserStore } from '../store/user-store';
 import type { ProcessorAi } from './ai/services';
+import type { ProcessorAlbums } from './albums/album-settings';
 import type { DeliveryStatusEvent } from './chat-event';
 import type { RecordDeferrer } from './deferral';
 
@@ -68,6 +69,11 @@ export interface ProcessorDependencies {
   deliveries?: DeliveryTracker;
   /** AI understanding, transcription, OCR and their cost metering; absent where no AI is configured. */
   ai?: ProcessorAi;
+  /**
+   * Buffers the photos of an album so they are read together; absent where the processor cannot queue
+   * (no INBOUND_QUEUE_URL). Each album photo is then read on its own.
+   */
+  albums?: ProcessorAlbums;
   /** Clock in epoch milliseconds. */
   now(): number;
 }

@@ -1,5 +1,6 @@
 import { RecipientBlockedError } from '../channels/channel';
 import { correlationIdFrom } from '../notify/preferences/destinations';
+import { readAlbum } from './albums/read-album';
 import type { ChatEvent, DeliveryStatusEvent } from './chat-event';
 import type { ProcessorDependencies } from './dependencies';
 import { handleAction } from './handlers/action';
@@ -84,8 +85,11 @@ async function dispatch(
   }
 
   const channel = await dependencies.channel(event.sender.channel);
-  // Before any reply: a channel with a reply window (WhatsApp) reopens it from this message's time.
-  await channel.userActive?.(event.chatId, 'sentAt' in event ? event.sentAt : new Date(dependencies.now()));
+  // Before any reply: a channel with a reply window (WhatsApp) reopens it from this message's time. An
+  // album event is the processor's own, not a message from the user.
+  if (event.type !== 'album') {
+    await channel.userActive?.(event.chatId, 'sentAt' in event ? event.sentAt : new Date(dependencies.now()));
+  }
   const context: HandlerContext = {
     dependencies,
     user,
@@ -108,6 +112,9 @@ async function dispatch(
         return;
       case 'media':
         await handleMedia(event, channel, context);
+        return;
+      case 'album':
+        await readAlbum(event, channel, context);
         return;
     }
   } catch (error) {

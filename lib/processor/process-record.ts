@@ -2,6 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { envelopeId, type InboundEnvelope, parseEnvelope } from '../inbound/envelope';
 import { normalizeEnvelope } from '../inbound/normalize';
 import { METRICS } from '../observability/metric-names';
+import { AlbumStillCollectingError } from './albums/errors';
 import { requestedDelayMs } from './deferral';
 import type { ProcessorDependencies } from './dependencies';
 import { handleEvent } from './handle-event';
@@ -9,18 +10,25 @@ import { handleEvent } from './handle-event';
 async function deferOrLog(
   record: SQSRecord,
   delayMs: number,
+  error: unknown,
   dependencies: ProcessorDependencies,
 ): Promise<void> {
   try {
     const seconds = await dependencies.deferrer!.defer(record, delayMs);
-    dependencies.logger.warn(
-      'Deferred the record: a dependency asked to wait longer than the invocation can',
-      {
-        messageId: record.messageId,
-        delaySeconds: seconds,
-        receiveCount: record.attributes?.ApproximateReceiveCount,
-      },
-    );
+    const details = {
+      messageId: record.messageId,
+      delaySeconds: seconds,
+      receiveCount: record.attributes?.ApproximateReceiveCount,
+    };
+    if (error instanceof AlbumStillCollectingError) {
+      // The normal course of an album, not a problem.
+      dependencies.logger.info('Deferred the album: its photos may still be arriving', details);
+    } else {
+      dependencies.logger.warn(
+        'Deferred the record: a dependency asked to wait longer than the invocation can',
+        details,
+      );
+    }
   } catch (error) {
     // The record still fails, so SQS retries it after the queue's visibility timeout instead.
     dependencies.logger.error('Could not defer the record; SQS retries it after the visibility timeout', {
@@ -85,7 +93,7 @@ export async function processInboundRecord(
   } catch (error) {
     const delayMs = requestedDelayMs(error);
     if (delayMs !== undefined && dependencies.deferrer !== undefined) {
-      await deferOrLog(record, delayMs, dependencies);
+      await deferOrLog(record, delayMs, error, dependencies);
       throw error;
     }
     logger.error('Processing failed; SQS will retry the record', {

@@ -68,6 +68,7 @@ function mediaReference(message: Message): MediaReference | undefined {
       ? undefined
       : {
           id: largest.file_id,
+          ...(typeof largest.file_unique_id === 'string' ? { uniqueId: largest.file_unique_id } : {}),
           mimeType: 'image/jpeg',
           sizeBytes: typeof largest.file_size === 'number' ? largest.file_size : undefined,
         };
@@ -80,6 +81,7 @@ function mediaReference(message: Message): MediaReference | undefined {
 
   return {
     id: file.file_id,
+    ...(typeof file.file_unique_id === 'string' ? { uniqueId: file.file_unique_id } : {}),
     mimeType:
       typeof named.mime_type === 'string'
         ? named.mime_type
@@ -124,6 +126,7 @@ function fromMessage(eventKey: string, message: Message, edited: boolean): ChatE
       sentAt: sentAt(message),
       ...(media === undefined ? {} : { media }),
       ...(message.caption === undefined ? {} : { caption: message.caption }),
+      ...(typeof message.media_group_id === 'string' ? { mediaGroupId: message.media_group_id } : {}),
     };
   }
   if (text === undefined) {

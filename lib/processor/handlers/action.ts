@@ -1,6 +1,7 @@
 import type { Transaction } from '../../domain/transaction';
 import { en } from '../../messages/en';
 import { type Action, decodeAction } from '../actions';
+import { confirmAlbum } from '../albums/confirm-album';
 import type { ActionEvent } from '../chat-event';
 import { categoryButtons, transactionButtons } from '../keyboards';
 import { handleInsightsAction } from '../settings/insights-settings';
@@ -74,6 +75,11 @@ async function applyToTransaction(
       await reply.acknowledge(event.actionId);
       await reply.edit(event.target, transactionView(transaction));
       return;
+    case 'open':
+      // From an album's summary, which stays as it is: the draft gets its own message and buttons.
+      await reply.acknowledge(event.actionId);
+      await reply.send(event.chatId, transactionView(transaction));
+      return;
   }
 }
 
@@ -97,6 +103,11 @@ export async function handleAction(event: ActionEvent, context: HandlerContext):
 
   if (action.type === 'set-insights') {
     await handleInsightsAction(action, event, context);
+    return;
+  }
+
+  if (action.type === 'confirm-album') {
+    await confirmAlbum(action, event, context);
     return;
   }
 

@@ -95,6 +95,35 @@ export function photoUpdate(harness: TestStack, user: ChatUser, name: ReceiptIma
   return photoOf(harness.fake, user, receiptImage(name).bytes, name);
 }
 
+let nextMediaGroup = 13_800_000_000_000_000n;
+
+/**
+ * Builds the updates of an album as Telegram delivers it: one photo update per image, all with the same new
+ * `media_group_id`, and the caption on the first only. Images are rendered receipt names or raw bytes.
+ */
+export function albumUpdates(
+  harness: TestStack,
+  user: ChatUser,
+  images: readonly (ReceiptImageName | Uint8Array)[],
+  caption?: string,
+): Update[] {
+  nextMediaGroup += 1n;
+  const mediaGroupId = String(nextMediaGroup);
+  return images.map((image, index) => {
+    const update = photoOf(
+      harness.fake,
+      user,
+      typeof image === 'string' ? receiptImage(image).bytes : image,
+      typeof image === 'string' ? image : `album-${index}`,
+    );
+    Object.assign(update.message!, {
+      media_group_id: mediaGroupId,
+      ...(index === 0 && caption !== undefined ? { caption } : {}),
+    });
+    return update;
+  });
+}
+
 /** Stores a file on the fake Bot API and builds a document update with its name and MIME type. */
 export function documentUpdate(
   harness: TestStack,

@@ -1,0 +1,57 @@
+import type { MediaReference } from '../../channels/channel';
+import { en } from '../../messages/en';
+import type { ArchivedReceipt } from '../../receipts/archive';
+import { sniffImageType } from '../../receipts/image-input';
+import type { MediaEvent } from '../chat-event';
+import type { HandlerContext } from '../handlers/context';
+import { downloadFailureReply, type MediaDownloader } from '../handlers/voice';
+
+/** Image types the OCR engines read. HEIC, which iPhones send as documents, is not among them. */
+const READABLE_IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/bmp']);
+
+/** Returns whether a media message may be a receipt: a photo, or an image sent as a document. */
+export function isReceiptImage(event: Pick<MediaEvent, 'mediaKind' | 'media'>): boolean {
+  return (
+    event.mediaKind === 'photo' ||
+    (event.mediaKind === 'document' && (event.media?.mimeType ?? '').toLowerCase().startsWith('image/'))
+  );
+}
+
+/** A downloaded receipt image that the OCR engines can read, with where it was archived. */
+export interface ReceiptImage {
+  bytes: Uint8Array;
+  mimeType: string;
+  /** Absent where no archive bucket is configured. */
+  archived?: ArchivedReceipt;
+}
+
+/**
+ * Downloads a receipt image and archives it in S3, because channel file ids do not last. Returns the
+ * reply for the user instead when the file can never be read: too large, no longer served by the channel,
+ * or of a type that OCR does not read (HEIC). Errors that a retry may fix are thrown.
+ */
+export async function fetchReceiptImage(
+  media: MediaReference,
+  channel: MediaDownloader,
+  context: Pick<HandlerContext, 'dependencies' | 'user'>,
+): Promise<{ image: ReceiptImage } | { refusal: string }> {
+  const ai = context.dependencies.ai!;
+  let bytes: Uint8Array;
+  try {
+    bytes = (await channel.downloadMedia(media, ai.maxImageBytes)).bytes;
+  } catch (error) {
+    const refusal = downloadFailureReply(error);
+    if (refusal === undefined) {
+      throw error;
+    }
+    return { refusal };
+  }
+  const mimeType = sniffImageType(bytes) ?? media.mimeType ?? 'application/octet-stream';
+  if (!READABLE_IMAGE_TYPES.has(mimeType)) {
+    return { refusal: en.receiptFormatNotSupported(mimeType) };
+  }
+
+  const archived = await ai.receiptArchive?.put({ userId: context.user.userId, bytes, mimeType });
+
+  return { image: { bytes, mimeType, ...(archived === undefined ? {} : { archived }) } };
+}
