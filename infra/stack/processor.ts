@@ -124,6 +124,8 @@ export class MessageProcessor extends Construct {
     super(scope, id);
 
     const environment: Record<string, string> = {
+      // The processor queues the reading of an album of receipt photos on its own queue.
+      INBOUND_QUEUE_URL: props.queue.queueUrl,
       TELEGRAM_SECRET_ARN: props.secret.secretArn,
       SECRETS_CACHE_SECONDS: String(props.secretsCacheSeconds ?? 300),
     };
@@ -183,6 +185,7 @@ export class MessageProcessor extends Construct {
     for (const table of tables) {
       table.grantReadWriteData(this.processorFunction);
     }
+    props.queue.grantSendMessages(this.processorFunction);
     props.secret.grantRead(this.processorFunction);
     props.fxRates?.table.grantReadData(this.processorFunction);
     props.notificationQueue?.grantSendMessages(this.processorFunction);

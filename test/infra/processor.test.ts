@@ -80,7 +80,7 @@ describe('MessageProcessor', () => {
     }
   });
 
-  it('sends only to the notification queue', () => {
+  it('sends only to the notification queue and, for albums, to the inbound queue', () => {
     const [, processor] = findFunction(template, 'message-processor');
     const sendStatements = statementsOfFunctionRole(template, processor).filter((statement) =>
       [statement.Action].flat().includes('sqs:SendMessage'),
@@ -89,8 +89,15 @@ describe('MessageProcessor', () => {
     expect(environmentOf(processor).NOTIFICATION_QUEUE_URL).toEqual({
       Ref: expect.stringContaining('NotificationsQueue'),
     });
-    expect(sendStatements.map((statement) => statement.Resource)).toEqual([
-      { 'Fn::GetAtt': [expect.stringContaining('NotificationsQueue'), 'Arn'] },
-    ]);
+    expect(environmentOf(processor).INBOUND_QUEUE_URL).toEqual({
+      Ref: expect.stringContaining('InboundQueue'),
+    });
+    expect(sendStatements.map((statement) => statement.Resource)).toEqual(
+      expect.arrayContaining([
+        { 'Fn::GetAtt': [expect.stringContaining('NotificationsQueue'), 'Arn'] },
+        { 'Fn::GetAtt': [expect.stringContaining('InboundQueue'), 'Arn'] },
+      ]),
+    );
+    expect(sendStatements).toHaveLength(2);
   });
 });

@@ -54,3 +54,36 @@ describe('parseEnvelope', () => {
     expect(() => parseEnvelope(body)).toThrow(InvalidEnvelopeError);
   });
 });
+
+describe('parseEnvelope with an album envelope', () => {
+  const album = {
+    version: 1,
+    kind: 'album',
+    channel: 'telegram',
+    albumId: 'Qm3x_Yv-0aZ8pL1sT9wEcd',
+    chatId: '11110001',
+    sender: { channel: 'telegram', externalId: '11110001' },
+    receivedAtEpochMs: 1_700_000_000_000,
+  };
+
+  it('reads the album the processor queued for itself', () => {
+    expect(parseEnvelope(JSON.stringify(album))).toEqual(album);
+  });
+
+  it.each([
+    ['an album id with a slash', { albumId: 'a/b' }, 'URL-safe'],
+    ['an album id over 40 characters', { albumId: 'a'.repeat(41) }, 'URL-safe'],
+    ['an unknown channel', { channel: 'sms' }, 'expected "telegram" or "whatsapp"'],
+    ['no chat id', { chatId: 7 }, 'needs a chatId string'],
+    [
+      'a sender of another channel',
+      { sender: { channel: 'whatsapp', externalId: '1' } },
+      'on channel telegram',
+    ],
+  ])('rejects %s', (_case, change, message) => {
+    const body = JSON.stringify({ ...album, ...change });
+
+    expect(() => parseEnvelope(body)).toThrow(InvalidEnvelopeError);
+    expect(() => parseEnvelope(body)).toThrow(message);
+  });
+});

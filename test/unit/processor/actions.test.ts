@@ -5,7 +5,7 @@ import { type Action, decodeAction, encodeAction } from '../../../lib/processor/
 const CALLBACK_DATA_MAX_BYTES = 64;
 const MAX_LENGTH_ID = 'tAbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-Z';
 
-const SIMPLE_TYPES = ['confirm', 'edit', 'delete', 'choose-category', 'show'] as const;
+const SIMPLE_TYPES = ['confirm', 'edit', 'delete', 'choose-category', 'show', 'open'] as const;
 
 function everyAction(transactionId: string): Action[] {
   return [
@@ -13,6 +13,7 @@ function everyAction(transactionId: string): Action[] {
     ...CATEGORIES.map((category): Action => ({ type: 'set-category', transactionId, category })),
     { type: 'set-currency', currency: 'EUR' },
     { type: 'set-currency', currency: 'JPY' },
+    { type: 'confirm-album', albumId: transactionId },
   ];
 }
 
@@ -44,6 +45,8 @@ describe('encodeAction', () => {
     [{ type: 'delete', transactionId: 'tX1' }, 'd:tX1'],
     [{ type: 'choose-category', transactionId: 'tX1' }, 'k:tX1'],
     [{ type: 'show', transactionId: 'tX1' }, 'v:tX1'],
+    [{ type: 'open', transactionId: 'tX1' }, 'o:tX1'],
+    [{ type: 'confirm-album', albumId: 'Ab3_-x' }, 'ca:Ab3_-x'],
     [{ type: 'set-category', transactionId: 'tX1', category: 'Transportation' }, 'cat:transport:tX1'],
     [{ type: 'set-currency', currency: 'CAD' }, 'cur:CAD'],
   ] as Array<[Action, string]>)('encodes %j as %s', (action, data) => {
@@ -89,6 +92,9 @@ describe('decodeAction', () => {
     ['lower-case currency', 'cur:eur'],
     ['four-letter currency', 'cur:EURO'],
     ['currency with extra part', 'cur:EUR:1'],
+    ['album without id', 'ca:'],
+    ['album id with a slash', 'ca:Ab/3'],
+    ['album with extra part', 'ca:Ab3:1'],
     ['JSON', '{"type":"confirm","transactionId":"t1"}'],
     ['old numeric format', '42'],
     ['foreign button data', 'tx_8f2c'],
