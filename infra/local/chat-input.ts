@@ -16,6 +16,8 @@ export type ChatInput =
   | { kind: 'number'; number: number; text: string }
   | { kind: 'voice'; file: string }
   | { kind: 'photo'; file: string }
+  /** Photos sent together, as a Telegram album. */
+  | { kind: 'album'; files: string[] }
   | { kind: 'switch'; channel: ChatChannelName }
   /** A local command typed wrong, with a `message` that shows the right form. */
   | { kind: 'usage'; message: string };
@@ -23,8 +25,8 @@ export type ChatInput =
 /** The line printed at start about the local commands. */
 export const LOCAL_COMMANDS_HINT =
   'Local commands: /voice FILE sends a voice note (try test/fixtures/voice/lunch-subway.ogg), /photo FILE ' +
-  'a receipt photo (try test/fixtures/receipts/images/diner.png), /as telegram or /as whatsapp switches ' +
-  'the app you write from.';
+  'a receipt photo (try test/fixtures/receipts/images/diner.png), /album FILE FILE… several photos as one ' +
+  'album, /as telegram or /as whatsapp switches the app you write from.';
 
 /** Reads one trimmed, non-empty line. Bot commands such as `/link` stay text. */
 export function readChatInput(line: string): ChatInput {
@@ -32,7 +34,7 @@ export function readChatInput(line: string): ChatInput {
     return { kind: 'number', number: Number(line), text: line };
   }
 
-  const command = /^\/(voice|photo|as)(?:\s+(.*))?$/i.exec(line);
+  const command = /^\/(voice|photo|album|as)(?:\s+(.*))?$/i.exec(line);
   if (command === null) {
     return { kind: 'text', text: line };
   }
@@ -44,6 +46,18 @@ export function readChatInput(line: string): ChatInput {
     return channel === undefined
       ? { kind: 'usage', message: `/as needs an app: /as telegram or /as whatsapp (got "${argument}").` }
       : { kind: 'switch', channel };
+  }
+  if (name === 'album') {
+    // File names are split at spaces, so a path with spaces needs /photo.
+    const files = argument.split(/\s+/).filter((file) => file !== '');
+    return files.length < 2
+      ? {
+          kind: 'usage',
+          message:
+            '/album needs two or more files, such as /album test/fixtures/receipts/images/diner.png ' +
+            'test/fixtures/receipts/images/pharmacy.png.',
+        }
+      : { kind: 'album', files };
   }
   if (argument === '') {
     return {

@@ -109,7 +109,7 @@ export function telegramChatChannel(
         }),
       );
     },
-    async sendPhoto(file) {
+    async sendPhoto(file, mediaGroupId) {
       const { width, height } = imageSize(file.bytes);
       const thumbnail = fake.addFile({ bytes: file.bytes, fileName: `thumb-${file.fileName}` });
       const full = fake.addFile({ bytes: file.bytes, fileName: file.fileName });
@@ -121,7 +121,12 @@ export function telegramChatChannel(
         height: Math.round(height * factor),
         file_size: stored.file_size,
       });
-      await post(mediaUpdate(user, { photo: [size(thumbnail, scale), size(full, 1)] }));
+      await post(
+        mediaUpdate(user, {
+          photo: [size(thumbnail, scale), size(full, 1)],
+          ...(mediaGroupId === undefined ? {} : { media_group_id: mediaGroupId }),
+        }),
+      );
     },
   };
 }

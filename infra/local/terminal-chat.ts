@@ -23,8 +23,11 @@ export interface ChatChannel {
   press(number: number): Promise<void>;
   /** Sends `file` as a voice note. */
   sendVoice(file: ChatMediaFile): Promise<void>;
-  /** Sends `file` as a photo, which the bot reads as a receipt. */
-  sendPhoto(file: ChatMediaFile): Promise<void>;
+  /**
+   * Sends `file` as a photo, which the bot reads as a receipt. Photos with the same `mediaGroupId` form an
+   * album on Telegram; WhatsApp has no albums and sends each photo alone.
+   */
+  sendPhoto(file: ChatMediaFile, mediaGroupId?: string): Promise<void>;
 }
 
 /** Settings of {@link runChatPrompt}. */
@@ -38,7 +41,7 @@ export interface ChatPromptOptions {
 /**
  * Runs a chat prompt in the terminal. Lines are handled one after another, in the order typed: text goes
  * to the current app's webhook, a number presses a button of the latest reply, and the local commands
- * `/voice FILE`, `/photo FILE` and `/as telegram|whatsapp` send media or switch apps. Replies of every
+ * `/voice FILE`, `/photo FILE`, `/album FILE FILE…` and `/as telegram|whatsapp` send media or switch apps. Replies of every
  * app in `channels` print. At the end of the input (Ctrl-D, or the end of piped lines) it waits until
  * every line is sent and the stack has settled, so their replies print, and then resolves. Ctrl-C
  * resolves at once.
@@ -73,6 +76,9 @@ export function runChatPrompt(
       case 'voice':
       case 'photo':
         await sendMedia(channel, request, print);
+        return;
+      case 'album':
+        await sendAlbum(channel, request.files, print);
         return;
       case 'switch': {
         const next = channels[request.channel];
@@ -173,6 +179,32 @@ async function sendMedia(
   }
 
   await (request.kind === 'voice' ? channel.sendVoice(file) : channel.sendPhoto(file));
+}
+
+let albumCounter = 0;
+
+/** Sends several photos as one album; no photo is sent when one of the files cannot be read. */
+async function sendAlbum(
+  channel: ChatChannel,
+  files: string[],
+  print: (block: string) => void,
+): Promise<void> {
+  let photos: ChatMediaFile[];
+  try {
+    photos = files.map((file) => readPhotoFile(file));
+  } catch (error) {
+    if (error instanceof ChatMediaFileError) {
+      print(`local › ${error.message}`);
+      return;
+    }
+    throw error;
+  }
+
+  albumCounter += 1;
+  const mediaGroupId = `${Date.now()}${albumCounter}`;
+  for (const photo of photos) {
+    await channel.sendPhoto(photo, mediaGroupId);
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Transaction } from '../domain/transaction';
 import { escapeHtml } from './html';
 
 /** One line of an album's summary: a draft read from a photo, a deleted draft, or why a photo has none. */
-export type AlbumSummaryLine = { transaction: Transaction } | { deleted: true } | { refusal: string };
+export type AlbumSummaryLine = { transaction: Transaction } | { deleted: true } | { reply: string };
 
 const STATUS_MARKS: Record<Transaction['status'], string> = {
   pending: '🤔',
@@ -44,7 +44,7 @@ export const albumMessages = {
           ? draftLine(line.transaction)
           : 'deleted' in line
             ? '🗑️ Deleted'
-            : `⚠️ ${line.refusal}`;
+            : `⚠️ ${line.reply}`;
       return `${index + 1}. ${text}`;
     });
     const footer =

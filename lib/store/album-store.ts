@@ -20,7 +20,7 @@ export interface AlbumPhoto {
 export type AlbumStatus = 'collecting' | 'reading' | 'read';
 
 /** What became of one photo of a read album: its draft, or the reply that says why it has none. */
-export type AlbumEntry = { transactionId: string } | { refusal: string };
+export type AlbumEntry = { transactionId: string } | { reply: string };
 
 /** An album of photos sent together, buffered until its photos stop arriving. */
 export interface Album {

@@ -13,6 +13,7 @@ describe('npm start with piped input', () => {
         '/voice test/fixtures/voice/lunch-subway.ogg',
         '/photo test/fixtures/receipts/images/diner.png',
         '9',
+        '/album test/fixtures/receipts/images/diner.png test/fixtures/receipts/images/pharmacy.png',
         '/voice test/fixtures/voice/missing.ogg',
       ],
     ));
@@ -61,6 +62,15 @@ describe('npm start with piped input', () => {
 
     expect(processing).toBeGreaterThan(-1);
     expect(draft).toContain('Expense: 19.52 USD');
+  });
+
+  it('sends an album and prints its one summary', () => {
+    const processing = stdout.indexOf('bot › 📷 Processing your receipts…');
+    const summary = stdout.slice(stdout.indexOf('bot (edited) › 📷 2 photos'));
+
+    expect(processing).toBeGreaterThan(-1);
+    expect(summary).toMatch(/1\. .*19\.52 USD[\s\S]*2\. .*10\.47 USD/);
+    expect(summary).toContain('✅ Confirm all');
   });
 
   it('does not send a number that matches no button', () => {

@@ -51,7 +51,7 @@ afterAll(() => {
 });
 
 describe('albumIdFor', () => {
-  it('gives the same media group in two chats two albums', () => {
+  it('separates chats with one group id', () => {
     const first = albumIdFor('telegram', '1', '137');
     const second = albumIdFor('telegram', '2', '137');
 
@@ -61,7 +61,7 @@ describe('albumIdFor', () => {
 });
 
 describe('AlbumStore', () => {
-  it('collects the photos in send order with the caption that one of them carries', async () => {
+  it('orders photos and keeps the caption', async () => {
     const store = storeAt(T0_MS);
     const albumId = freshAlbumId();
     await addTo(store, albumId, photo(93, 'u9', T0_MS + 1_000));
@@ -73,7 +73,7 @@ describe('AlbumStore', () => {
     expect(album.status).toBe('collecting');
   });
 
-  it('keeps the first caption when a later photo has another', async () => {
+  it('keeps the first caption', async () => {
     const store = storeAt(T0_MS);
     const albumId = freshAlbumId();
     await addTo(store, albumId, photo(1, 'a'), 'first');
@@ -83,7 +83,7 @@ describe('AlbumStore', () => {
     expect(album.caption).toBe('first');
   });
 
-  it('adds a file once however often it arrives', async () => {
+  it('adds a repeated file once', async () => {
     const store = storeAt(T0_MS);
     const albumId = freshAlbumId();
     await addTo(store, albumId, photo(1, 'same'));
@@ -93,7 +93,7 @@ describe('AlbumStore', () => {
     expect(album.photos).toHaveLength(1);
   });
 
-  it('turns a photo away once its album is being read', async () => {
+  it('closes the album once reading starts', async () => {
     const store = storeAt(T0_MS);
     const albumId = freshAlbumId();
     await addTo(store, albumId, photo(1, 'a'), 'trip');
@@ -107,21 +107,21 @@ describe('AlbumStore', () => {
     expect((await store.get(albumId))?.photos).toHaveLength(1);
   });
 
-  it('lets a retry read the same photos and refuses reading a read album', async () => {
+  it('lets a retry read again', async () => {
     const store = storeAt(T0_MS);
     const albumId = freshAlbumId();
     await addTo(store, albumId, photo(1, 'a'));
     await store.startReading(albumId);
 
     const retry = await store.startReading(albumId);
-    await store.finishReading(albumId, [{ transactionId: 't1' }, { refusal: 'no total' }]);
+    await store.finishReading(albumId, [{ transactionId: 't1' }, { reply: 'no total' }]);
 
     expect(retry?.photos).toHaveLength(1);
     expect(await store.startReading(albumId)).toBeUndefined();
-    expect((await store.get(albumId))?.entries).toEqual([{ transactionId: 't1' }, { refusal: 'no total' }]);
+    expect((await store.get(albumId))?.entries).toEqual([{ transactionId: 't1' }, { reply: 'no total' }]);
   });
 
-  it('starts a new album when the old record expired', async () => {
+  it('replaces an expired album', async () => {
     const albumId = freshAlbumId();
     await addTo(storeAt(T0_MS), albumId, photo(1, 'a'));
     await storeAt(T0_MS).startReading(albumId);
@@ -133,7 +133,7 @@ describe('AlbumStore', () => {
     expect(album.photos.map((entry) => entry.messageId)).toEqual([2]);
   });
 
-  it('records the processing message that the summary replaces', async () => {
+  it('records the processing message', async () => {
     const store = storeAt(T0_MS);
     const albumId = freshAlbumId();
     await addTo(store, albumId, photo(1, 'a'));

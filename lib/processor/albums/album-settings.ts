@@ -3,7 +3,8 @@ import type { AlbumQueue } from './album-queue';
 
 /**
  * How long an album must go without a new photo before it is read, in milliseconds. Telegram sends an
- * album's photos within about a second, one message each, and never says how many there are.
+ * album as one message per photo and never says how many there are.
+ * NOTE: that the photos arrive less than 1.5 s apart is an estimate. A later photo is read on its own.
  */
 export const ALBUM_QUIET_MS = 1_500;
 

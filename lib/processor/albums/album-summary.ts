@@ -19,8 +19,8 @@ export function albumSummary(
   transactions: ReadonlyMap<string, Transaction>,
 ): OutgoingMessage {
   const lines: AlbumSummaryLine[] = entries.map((entry) => {
-    if ('refusal' in entry) {
-      return { refusal: entry.refusal };
+    if ('reply' in entry) {
+      return { reply: entry.reply };
     }
     const transaction = transactions.get(entry.transactionId);
     return transaction === undefined ? { deleted: true } : { transaction };

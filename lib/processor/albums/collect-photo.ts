@@ -7,8 +7,7 @@ import { handleReceipt } from '../handlers/receipt';
 import type { MediaDownloader } from '../handlers/voice';
 
 /**
- * Adds a receipt photo that belongs to an album (shared/cases TG-03) to the album's buffer instead of
- * reading it at once. The first photo sends "📷 Processing your receipts…", and every photo queues the
+ * Adds a receipt photo that belongs to an album to the album's buffer instead of reading it at once. The first photo sends "📷 Processing your receipts…", and every photo queues the
  * album's reading, which SQS keeps once. A photo that arrives after its album was read is read on its own,
  * with the album's caption.
  */

@@ -16,6 +16,10 @@ export async function confirmAlbum(
   const { dependencies, reply, user } = context;
   const album = await dependencies.albums?.store.get(action.albumId);
   if (album === undefined || album.status !== 'read') {
+    dependencies.logger.info('Confirm all pressed for an album that is not read or has expired', {
+      eventKey: event.eventKey,
+      albumId: action.albumId,
+    });
     await reply.acknowledge(event.actionId, albumMessages.albumGone());
     return;
   }

@@ -62,9 +62,9 @@ export async function readAlbum(
   const downloader = { downloadMedia: channel.downloadMedia!.bind(channel) };
   const items: AlbumItem[] = [];
   for (const photo of album.photos) {
-    const fetched = await fetchReceiptImage(photo.media, downloader, context);
+    const fetched = await fetchReceiptImage(photo.media, photo.eventKey, downloader, context);
     items.push(
-      'refusal' in fetched ? { photo, entry: { refusal: fetched.refusal } } : { photo, image: fetched.image },
+      'reply' in fetched ? { photo, entry: { reply: fetched.reply } } : { photo, image: fetched.image },
     );
   }
 
@@ -76,9 +76,9 @@ export async function readAlbum(
       context,
     );
     for (const [index, item] of readable.entries()) {
-      if ('refusal' in read) {
+      if ('skipped' in read) {
         item.entry = {
-          refusal: read.refusal === 'budget-spent' ? en.receiptBudgetSpent() : en.receiptUnavailable(),
+          reply: read.skipped === 'budget-spent' ? en.receiptBudgetSpent() : en.receiptUnavailable(),
         };
         continue;
       }
@@ -91,8 +91,8 @@ export async function readAlbum(
         ...(album.caption === undefined ? {} : { caption: album.caption }),
       };
       const drafted = draftFromReceipt(read.results[index]!, source, item.image!.archived, context);
-      if ('refusal' in drafted) {
-        item.entry = { refusal: drafted.refusal };
+      if ('reply' in drafted) {
+        item.entry = { reply: drafted.reply };
         continue;
       }
       item.transaction = await storeReceiptDraft(drafted.draft, context);

@@ -28,16 +28,16 @@ export async function handleReceipt(
   const placeholder = await reply.send(event.chatId, { text: en.processingReceipt() });
   const target = { chatId: event.chatId, messageId: placeholder.messageId };
 
-  const fetched = await fetchReceiptImage(media, channel, context);
-  if ('refusal' in fetched) {
-    await reply.replace(target, { text: fetched.refusal });
+  const fetched = await fetchReceiptImage(media, event.eventKey, channel, context);
+  if ('reply' in fetched) {
+    await reply.replace(target, { text: fetched.reply });
     return;
   }
   const { image } = fetched;
   const read = await recognizeReceipts([image], event.eventKey, context);
-  if ('refusal' in read) {
+  if ('skipped' in read) {
     await reply.replace(target, {
-      text: read.refusal === 'budget-spent' ? en.receiptBudgetSpent() : en.receiptUnavailable(),
+      text: read.skipped === 'budget-spent' ? en.receiptBudgetSpent() : en.receiptUnavailable(),
     });
     return;
   }
@@ -51,8 +51,8 @@ export async function handleReceipt(
     ...(caption === undefined ? {} : { caption }),
   };
   const drafted = draftFromReceipt(read.results[0]!, source, image.archived, context);
-  if ('refusal' in drafted) {
-    await reply.replace(target, { text: drafted.refusal });
+  if ('reply' in drafted) {
+    await reply.replace(target, { text: drafted.reply });
     return;
   }
   const transaction = await storeReceiptDraft(drafted.draft, context, reply.nextMarkerKey());

@@ -24,7 +24,7 @@ export interface ReceiptSource {
   caption?: string;
 }
 
-/** Longest caption kept as a draft's description; the rest of a longer caption is cut off. */
+/** Longest caption kept as a draft's description. A longer caption is cut off. */
 const MAX_CAPTION_DESCRIPTION = 120;
 
 /**
@@ -37,7 +37,7 @@ export function draftFromReceipt(
   source: ReceiptSource,
   archived: ArchivedReceipt | undefined,
   context: Pick<HandlerContext, 'dependencies' | 'user'>,
-): { draft: Transaction } | { refusal: string } {
+): { draft: Transaction } | { reply: string } {
   const { dependencies, user } = context;
   const today = formatCivilDate(civilDateAt(source.sentAt, user.timeZone));
   const receipt = parseReceipt(ocr.text, {
@@ -55,7 +55,7 @@ export function draftFromReceipt(
     warnings: receipt.warnings,
   });
   if (receipt.total === null || receipt.currency === null) {
-    return { refusal: en.receiptNoTotal() };
+    return { reply: en.receiptNoTotal() };
   }
   let amountMinor: number;
   try {
@@ -64,7 +64,7 @@ export function draftFromReceipt(
     if (!(error instanceof AmountPrecisionError)) {
       throw error;
     }
-    return { refusal: en.receiptNoTotal() };
+    return { reply: en.receiptNoTotal() };
   }
 
   const nowMs = dependencies.now();

@@ -32,23 +32,30 @@ export interface ReceiptImage {
  */
 export async function fetchReceiptImage(
   media: MediaReference,
+  eventKey: string,
   channel: MediaDownloader,
   context: Pick<HandlerContext, 'dependencies' | 'user'>,
-): Promise<{ image: ReceiptImage } | { refusal: string }> {
-  const ai = context.dependencies.ai!;
+): Promise<{ image: ReceiptImage } | { reply: string }> {
+  const { dependencies } = context;
+  const ai = dependencies.ai!;
   let bytes: Uint8Array;
   try {
     bytes = (await channel.downloadMedia(media, ai.maxImageBytes)).bytes;
   } catch (error) {
-    const refusal = downloadFailureReply(error);
-    if (refusal === undefined) {
+    const reply = downloadFailureReply(error);
+    if (reply === undefined) {
       throw error;
     }
-    return { refusal };
+    dependencies.logger.info('Receipt image not downloaded', {
+      eventKey,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return { reply };
   }
   const mimeType = sniffImageType(bytes) ?? media.mimeType ?? 'application/octet-stream';
   if (!READABLE_IMAGE_TYPES.has(mimeType)) {
-    return { refusal: en.receiptFormatNotSupported(mimeType) };
+    dependencies.logger.info('Receipt image type not readable', { eventKey, mimeType });
+    return { reply: en.receiptFormatNotSupported(mimeType) };
   }
 
   const archived = await ai.receiptArchive?.put({ userId: context.user.userId, bytes, mimeType });

@@ -11,7 +11,7 @@ import type { HandlerContext } from '../handlers/context';
  * user's daily AI budget does not cover the paid engine and no offline engine runs here, or `unavailable`
  * when the provider rejected the request and no offline engine can take over.
  */
-export type RecognizeOutcome = { results: OcrResult[] } | { refusal: 'budget-spent' | 'unavailable' };
+export type RecognizeOutcome = { results: OcrResult[] } | { skipped: 'budget-spent' | 'unavailable' };
 
 /**
  * Reads receipt images in one call: the paid engine (Google Vision, which takes up to 16 images per request)
@@ -33,7 +33,7 @@ export async function recognizeReceipts(
     engine = offline;
   }
   if (engine === undefined) {
-    return { refusal: 'budget-spent' };
+    return { skipped: 'budget-spent' };
   }
 
   let results: OcrResult[];
@@ -49,7 +49,7 @@ export async function recognizeReceipts(
       // A rejected key or request and no offline engine here: retrying the record cannot help.
       ai.meter.fallback('ocr', 'error');
       dependencies.logger.warn('Receipt not read: the OCR provider rejected the request', details);
-      return { refusal: 'unavailable' };
+      return { skipped: 'unavailable' };
     }
     if (engine === offline || offline === undefined || error instanceof OcrImageError) {
       throw error;

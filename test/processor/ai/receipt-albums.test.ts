@@ -47,7 +47,7 @@ describe('receipt albums', () => {
     expect(await harness.stack.deadLetterCount()).toBe(0);
   });
 
-  it('reads the photos of an album in one Vision request and answers with one summary', async () => {
+  it('reads an album in one Vision request', async () => {
     const user = newUser();
     const visionBefore = harness.ai!.vision!.calls.length;
 
@@ -73,7 +73,7 @@ describe('receipt albums', () => {
     ]);
   });
 
-  it('confirms every pending draft of the album with Confirm all', async () => {
+  it('confirms all pending drafts', async () => {
     const user = newUser();
     await post(harness, albumUpdates(harness, user, ['diner', 'grocery']));
     const [summary] = botMessages(harness, user.id);
@@ -90,7 +90,7 @@ describe('receipt albums', () => {
     expect(answer?.params.text).toBe(albumMessages.confirmedAll(2));
   });
 
-  it('opens one draft of the album in its own message with the usual buttons', async () => {
+  it('opens a draft in a new message', async () => {
     const user = newUser();
     await post(harness, albumUpdates(harness, user, ['diner', 'pharmacy']));
     const [summary] = botMessages(harness, user.id);
@@ -105,7 +105,7 @@ describe('receipt albums', () => {
     expect(messages[1]!.buttons.map((button) => button.data)).toContain(`c:${open.data!.slice(2)}`);
   });
 
-  it('lists a photo without a readable total and drafts the others', async () => {
+  it('lists a photo without a total', async () => {
     const user = newUser();
 
     await post(harness, albumUpdates(harness, user, ['grocery', blankPng()]));
@@ -116,7 +116,7 @@ describe('receipt albums', () => {
     expect(summary!.text).toContain(`2. ⚠️ ${en.receiptNoTotal().replace(/<\/?code>/g, '')}`);
   });
 
-  it('reads a photo sent twice in one album once', async () => {
+  it('reads a repeated file once', async () => {
     const user = newUser();
     const [first, second] = albumUpdates(harness, user, ['diner', 'pharmacy']);
     // The second message carries the first one's file, as a client that resends a photo does.
@@ -128,7 +128,7 @@ describe('receipt albums', () => {
     expect(botMessages(harness, user.id)[0]!.text).toContain('1 photo');
   });
 
-  it('reads a photo that arrives after its album was read on its own, with the album caption', async () => {
+  it('reads a late photo alone', async () => {
     const user = newUser();
     const [first, late] = albumUpdates(harness, user, ['diner', 'pharmacy'], 'trip to Porto');
     await post(harness, [first!]);
@@ -146,7 +146,7 @@ describe('receipt albums', () => {
     ]);
   });
 
-  it('groups the album of shared/cases TG-03 and answers its other shapes', async () => {
+  it('groups the album among other shapes', async () => {
     const { deliveries } = JSON.parse(readFileSync(path.join(CASES, 'TG-03.json'), 'utf8')) as {
       deliveries: Update[];
     };

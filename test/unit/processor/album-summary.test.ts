@@ -26,10 +26,10 @@ function draft(transactionId: string, overrides: Partial<Transaction> = {}): Tra
 const ALBUM = { albumId: 'Qm3x_Yv-0aZ8pL1sT9wEcd', caption: 'lunch <with> team' };
 
 describe('albumSummary', () => {
-  it('lists every photo in order and offers Confirm all and a button per draft', () => {
+  it('lists photos with their buttons', () => {
     const message = albumSummary(
       ALBUM,
-      [{ transactionId: 't1' }, { refusal: 'No total.' }, { transactionId: 't2' }],
+      [{ transactionId: 't1' }, { reply: 'No total.' }, { transactionId: 't2' }],
       new Map([
         ['t1', draft('t1')],
         ['t2', draft('t2', { amountMinor: 1047, merchant: 'CITY PHARMACY', status: 'confirmed' })],
@@ -53,7 +53,7 @@ describe('albumSummary', () => {
     ]);
   });
 
-  it('drops Confirm all once no draft is pending and shows deleted drafts as deleted', () => {
+  it('drops Confirm all when none pending', () => {
     const message = albumSummary(
       { albumId: ALBUM.albumId },
       [{ transactionId: 't1' }, { transactionId: 'gone' }],
@@ -65,8 +65,8 @@ describe('albumSummary', () => {
     expect(message.buttons).toEqual([[{ label: '🧾 1 · 19.52 USD', action: 'o:t1' }]]);
   });
 
-  it('shows the reasons alone when no photo became a draft', () => {
-    const message = albumSummary({ albumId: ALBUM.albumId }, [{ refusal: 'Too large.' }], new Map());
+  it('shows replies without drafts', () => {
+    const message = albumSummary({ albumId: ALBUM.albumId }, [{ reply: 'Too large.' }], new Map());
 
     expect(message.text).toBe('📷 <b>1 photo</b>\n1. ⚠️ Too large.');
     expect(message.buttons).toEqual([]);
@@ -74,7 +74,7 @@ describe('albumSummary', () => {
 });
 
 describe('requestedDelayMs', () => {
-  it('defers an album that is still collecting photos for the rest of its quiet time', () => {
+  it('defers a collecting album', () => {
     expect(requestedDelayMs(new AlbumStillCollectingError('Qm3x', 1_200))).toBe(1_200);
   });
 });
