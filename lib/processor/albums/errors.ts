@@ -15,3 +15,18 @@ export class AlbumStillCollectingError extends Error {
     );
   }
 }
+
+/**
+ * Raised when an album's reading reaches a processor that has no album buffer (no INBOUND_QUEUE_URL). The
+ * record is retried and then kept in the dead-letter queue until the variable is set and the queue redriven.
+ */
+export class AlbumsNotConfiguredError extends Error {
+  override readonly name = 'AlbumsNotConfiguredError';
+
+  constructor(readonly albumId: string) {
+    super(
+      `Album ${albumId} cannot be read: this processor has no INBOUND_QUEUE_URL, so it keeps no album buffer. ` +
+        'Set INBOUND_QUEUE_URL to the inbound FIFO queue, then redrive the dead-letter queue.',
+    );
+  }
+}

@@ -10,7 +10,7 @@ import { fetchReceiptImage, type ReceiptImage } from '../receipts/receipt-image'
 import { recognizeReceipts } from '../receipts/recognize-receipts';
 import { ALBUM_MAX_WAIT_MS, ALBUM_QUIET_MS } from './album-settings';
 import { albumSummary } from './album-summary';
-import { AlbumStillCollectingError } from './errors';
+import { AlbumStillCollectingError, AlbumsNotConfiguredError } from './errors';
 
 /** A photo of the album on its way to a draft. */
 interface AlbumItem {
@@ -34,7 +34,10 @@ export async function readAlbum(
   context: HandlerContext,
 ): Promise<void> {
   const { dependencies, reply } = context;
-  const albums = dependencies.albums!;
+  const albums = dependencies.albums;
+  if (albums === undefined) {
+    throw new AlbumsNotConfiguredError(event.albumId);
+  }
   const found = await albums.store.get(event.albumId);
   if (found === undefined || found.status === 'read') {
     dependencies.logger.info('Album already read or expired', { eventKey: event.eventKey });

@@ -1,12 +1,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Update } from '@grammyjs/types';
+import { VISION_ERRORS } from '../../../infra/local/fake-vision/responses';
 import { callbackUpdate } from '../../../infra/local/update-factory';
 import { en } from '../../../lib/messages/en';
 import { albumMessages } from '../../../lib/messages/en-albums';
+import { RESILIENCE_LIMITS } from '../../../lib/resilience/limits';
 import { receiptImage } from '../../fixtures/receipts/images/receipt-images';
 import { startTestStack, type TestStack } from '../../support/test-stack';
-import { albumUpdates, blankPng, heicBytes, newUser, shown, transactionsOf } from './chat-media';
+import {
+  albumUpdates,
+  blankPng,
+  fallbacksSince,
+  heicBytes,
+  newUser,
+  shown,
+  transactionsOf,
+} from './chat-media';
 
 const CASES = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'cases', 'inputs');
 
@@ -145,6 +155,29 @@ describe('receipt albums', () => {
       expect.stringContaining('Is this right?'),
     ]);
   });
+
+  it('reads the album offline when Vision fails', async () => {
+    const user = newUser();
+    const vision = harness.ai!.vision!;
+    // Every attempt of the resilience layer gets a 503.
+    vision.failNext(VISION_ERRORS.unavailable, RESILIENCE_LIMITS.retry.maxAttempts);
+    const metricsBefore = harness.metricPoints.length;
+
+    try {
+      for (const update of albumUpdates(harness, user, ['diner', 'pharmacy'])) {
+        await harness.postUpdate(update);
+      }
+      await harness.stack.settle(60_000);
+
+      // One fallback for the album's one OCR call, not one per photo.
+      expect(fallbacksSince(harness, metricsBefore)).toEqual(['ocr/error']);
+      const amounts = (await transactionsOf(harness, user)).map((draft) => draft.amountMinor);
+      expect(amounts.sort((a, b) => a - b)).toEqual([1047, 1952]);
+      expect(botMessages(harness, user.id)).toHaveLength(1);
+    } finally {
+      vision.reset();
+    }
+  }, 90_000);
 
   it('groups the album among other shapes', async () => {
     const { deliveries } = JSON.parse(readFileSync(path.join(CASES, 'TG-03.json'), 'utf8')) as {
