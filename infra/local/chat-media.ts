@@ -38,19 +38,19 @@ export function readVoiceFile(file: string): ChatMediaFile {
 }
 
 /**
- * Reads `file` (relative to the working directory) for `/photo`.
+ * Reads `file` (relative to the working directory) for `/photo`, or for the `command` named in errors.
  * @throws {ChatMediaFileError} when the file cannot be read or its extension is not an image type.
  */
-export function readPhotoFile(file: string): ChatMediaFile {
+export function readPhotoFile(file: string, command = '/photo'): ChatMediaFile {
   const extension = path.extname(file).toLowerCase();
   const mimeType = IMAGE_TYPES[extension];
   if (mimeType === undefined) {
     throw new ChatMediaFileError(
-      `/photo ${file}: "${extension || 'no extension'}" is not an image type; pass a ${Object.keys(IMAGE_TYPES).join(', ')} file.`,
+      `${command} ${file}: "${extension || 'no extension'}" is not an image type; pass a ${Object.keys(IMAGE_TYPES).join(', ')} file.`,
     );
   }
 
-  return { bytes: readChatFile(file, '/photo'), fileName: path.basename(file), mimeType };
+  return { bytes: readChatFile(file, command), fileName: path.basename(file), mimeType };
 }
 
 function readChatFile(file: string, command: string): Buffer {

@@ -226,10 +226,17 @@ export function telegramReplayChannel(stack: LocalStack, fake: FakeTelegram): Re
   };
 }
 
+/** Returns the `media_group_id` of a Telegram album message, or `undefined` for any other delivery. */
+function mediaGroupOf(delivery: ReplayDelivery | undefined): string | undefined {
+  const group = (delivery as { message?: { media_group_id?: unknown } } | undefined)?.message?.media_group_id;
+  return typeof group === 'string' ? group : undefined;
+}
+
 /**
  * Posts each delivery to its local webhook as Telegram or Meta would, waits until processing settles and
  * reports the bot's replies and every stored, changed or deleted transaction, in order. Each delivery goes
- * through the first of `channels` that accepts it.
+ * through the first of `channels` that accepts it. The messages of one album are posted back to back and
+ * settled together.
  */
 export async function replayUpdates(
   deliveries: ReplayDelivery[],
@@ -246,6 +253,8 @@ export async function replayUpdates(
     emit(line);
   };
   let before = await snapshot(client, stack.resources.tables.transactions);
+  // The reply mark taken before the first delivery whose replies are not printed yet.
+  let seen: number | undefined;
 
   for (const [index, delivery] of deliveries.entries()) {
     const channel = channels.find((candidate) => candidate.accepts(delivery));
@@ -255,12 +264,17 @@ export async function replayUpdates(
       );
       continue;
     }
-    const seen = channel.mark();
+    seen ??= channel.mark();
     const response = await channel.post(delivery);
     if (response.status !== 200) {
       problems.push(
         `${channel.describe(delivery, index)} was rejected with HTTP ${response.status}: ${response.body}`,
       );
+      continue;
+    }
+    const group = mediaGroupOf(delivery);
+    if (group !== undefined && mediaGroupOf(deliveries[index + 1]) === group) {
+      // Telegram sends an album's messages back to back, so the next part goes out before settling.
       continue;
     }
 
@@ -274,6 +288,7 @@ export async function replayUpdates(
     for (const line of channel.repliesSince(seen)) {
       output(line);
     }
+    seen = undefined;
     const after = await snapshot(client, stack.resources.tables.transactions);
     for (const [id, transaction] of after) {
       if (JSON.stringify(before.get(id)) !== JSON.stringify(transaction)) {

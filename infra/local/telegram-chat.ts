@@ -69,6 +69,10 @@ export function telegramChatChannel(
   };
 
   const post = async (update: Update) => {
+    if (update.message !== undefined) {
+      // Ids from the chat's one sequence, so a typed line cannot take the id of a bot message to be edited.
+      update.message.message_id = fake.nextMessageId(update.message.chat.id);
+    }
     fake.observeUpdate(update);
     const response = await postTelegramUpdate(stack, update);
     if (response.status !== 200) {

@@ -191,7 +191,7 @@ async function sendAlbum(
 ): Promise<void> {
   let photos: ChatMediaFile[];
   try {
-    photos = files.map((file) => readPhotoFile(file));
+    photos = files.map((file) => readPhotoFile(file, '/album'));
   } catch (error) {
     if (error instanceof ChatMediaFileError) {
       print(`local › ${error.message}`);

@@ -42,6 +42,19 @@ describe('npm start --replay', () => {
     expect(reply?.buttons).toEqual(['✅ Confirm', '✏️ Edit', '🗑️ Delete', '🏷️ Change category']);
   });
 
+  it('posts an album back to back', () => {
+    const { status, lines } = replay(path.join(ROOT, '..', 'shared', 'cases', 'inputs', 'TG-03.json'));
+
+    expect(status).toBe(0);
+    const texts = lines.filter((line) => line.type === 'reply').map((line) => String(line.text));
+    // The sample's files are not on the local Bot API, so every photo is answered as not downloaded.
+    expect(texts.filter((text) => text.startsWith('📷 2 photos'))).toHaveLength(1);
+    expect(texts.filter((text) => text.startsWith('📷 1 photo'))).toHaveLength(0);
+    expect(texts).toContain(
+      'I can’t read image/heic images. Please send the receipt as a photo (JPEG or PNG).',
+    );
+  });
+
   it('exits 1 when an update is rejected', () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'financy-replay-'));
     const file = path.join(directory, 'invalid.json');
@@ -54,7 +67,7 @@ describe('npm start --replay', () => {
   });
 });
 
-const WA_07 = '/work/shared/cases/inputs/WA-07.json';
+const WA_07 = path.join(ROOT, '..', 'shared', 'cases', 'inputs', 'WA-07.json');
 
 function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);

@@ -84,3 +84,23 @@ describe('npm start with piped input', () => {
     );
   });
 });
+
+describe('npm start with an album, its Confirm all and a typed line', () => {
+  let stdout: string;
+
+  beforeAll(() => {
+    ({ stdout } = runStart(
+      [],
+      [
+        '/album test/fixtures/receipts/images/diner.png test/fixtures/receipts/images/pharmacy.png',
+        '1',
+        'coffee 3.50',
+      ],
+    ));
+  }, 130_000);
+
+  it('edits the summary in place', () => {
+    // The typed line after the press must not take the summary's message id, or the edit fails.
+    expect(stdout).toMatch(/bot \(edited\) › 📷 2 photos\n1\. ✅ 19\.52 USD[^\n]*\n2\. ✅ 10\.47 USD/);
+  });
+});

@@ -90,6 +90,10 @@ class FakeTelegramServer implements FakeTelegram {
     this.state.rememberUpdate(update, Date.now());
   }
 
+  nextMessageId(chatId: number): number {
+    return this.state.nextMessageId(chatId);
+  }
+
   registerCallbackQuery(id: string, options: { receivedAt?: number } = {}): void {
     this.state.registerCallbackQuery(id, options.receivedAt ?? Date.now());
   }

@@ -131,6 +131,11 @@ export class FakeState {
     }
   }
 
+  /** Returns the message_id that the chat's next message, of the user or the bot, gets. */
+  nextMessageId(chatId: number): number {
+    return this.chatById(chatId).lastMessageId + 1;
+  }
+
   /** Stores a new bot message with the next message_id of the chat. */
   addBotMessage(
     record: ChatRecord,

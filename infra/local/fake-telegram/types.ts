@@ -72,6 +72,11 @@ export interface FakeTelegram {
    * would have them, without queueing the update for getUpdates.
    */
   observeUpdate(update: Update): void;
+  /**
+   * Returns the message id that the chat's next message gets. Telegram numbers the user's and the bot's
+   * messages of a private chat in one sequence, so a client that sends as the user takes its ids here.
+   */
+  nextMessageId(chatId: number): number;
   /** Registers a callback query id so that answerCallbackQuery accepts it, as if tapped at `receivedAt`. */
   registerCallbackQuery(id: string, options?: { receivedAt?: number }): void;
   /** Registers a message sent through inline mode so that editMessageText can target it. */

@@ -9,6 +9,17 @@ import { downloadFailureReply, type MediaDownloader } from '../handlers/voice';
 /** Image types the OCR engines read. HEIC, which iPhones send as documents, is not among them. */
 const READABLE_IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/bmp']);
 
+/**
+ * Declared types rejected without a download, because no OCR engine here reads them. Other
+ * declared types are checked on the downloaded bytes, since clients mislabel files.
+ */
+const UNREADABLE_DECLARED_TYPES = new Set([
+  'image/heic',
+  'image/heif',
+  'image/heic-sequence',
+  'image/heif-sequence',
+]);
+
 /** Returns whether a media message may be a receipt: a photo, or an image sent as a document. */
 export function isReceiptImage(event: Pick<MediaEvent, 'mediaKind' | 'media'>): boolean {
   return (
@@ -38,6 +49,11 @@ export async function fetchReceiptImage(
 ): Promise<{ image: ReceiptImage } | { reply: string }> {
   const { dependencies } = context;
   const ai = dependencies.ai!;
+  const declared = media.mimeType?.toLowerCase();
+  if (declared !== undefined && UNREADABLE_DECLARED_TYPES.has(declared)) {
+    dependencies.logger.info('Receipt image type not readable', { eventKey, mimeType: declared });
+    return { reply: en.receiptFormatNotSupported(declared) };
+  }
   let bytes: Uint8Array;
   try {
     bytes = (await channel.downloadMedia(media, ai.maxImageBytes)).bytes;

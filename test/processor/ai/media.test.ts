@@ -94,6 +94,7 @@ describe('processor with voice notes and receipts', () => {
     it('asks for JPEG or PNG in place of a HEIC document', async () => {
       const user = newUser();
       const visionBefore = harness.ai!.vision!.calls.length;
+      const fileRequestsBefore = fileRequests(harness).length;
 
       await harness.postUpdate(
         documentUpdate(harness, user, {
@@ -107,7 +108,24 @@ describe('processor with voice notes and receipts', () => {
       expect(shown(harness, user).at(-1)).toBe(en.receiptFormatNotSupported('image/heic'));
       expect(shown(harness, user).at(-1)).toContain('(JPEG or PNG)');
       expect(harness.ai!.vision!.calls.length).toBe(visionBefore);
+      // The declared type alone rules the file out, so it is not downloaded.
+      expect(fileRequests(harness).length).toBe(fileRequestsBefore);
       expect(await transactionsOf(harness, user)).toEqual([]);
+    });
+
+    it('checks a mislabeled HEIC file by its bytes', async () => {
+      const user = newUser();
+
+      await harness.postUpdate(
+        documentUpdate(harness, user, {
+          bytes: heicBytes(),
+          fileName: 'receipt.jpg',
+          mimeType: 'image/jpeg',
+        }),
+      );
+      await harness.stack.settle();
+
+      expect(shown(harness, user).at(-1)).toBe(en.receiptFormatNotSupported('image/heic'));
     });
 
     it('asks for the total when the image has none', async () => {
