@@ -14,12 +14,12 @@ export interface AlbumPhoto {
 }
 
 /**
- * Where an album is: `collecting` while its photos arrive, `reading` once one invocation took its photos
+ * State of an album: `collecting` while its photos arrive, `reading` once one invocation took its photos
  * for OCR, `read` when its drafts exist and its summary was sent.
  */
 export type AlbumStatus = 'collecting' | 'reading' | 'read';
 
-/** What became of one photo of a read album: its draft, or the reply that says why it has none. */
+/** Outcome of one photo of a read album: its draft, or the reply that explains why it has none. */
 export type AlbumEntry = { transactionId: string } | { reply: string };
 
 /** An album of photos sent together, buffered until its photos stop arriving. */
@@ -34,7 +34,7 @@ export interface Album {
   caption?: string;
   /** The "Processing your receipts…" message that the summary replaces. */
   placeholderMessageId?: MessageId;
-  /** What became of each photo, in photo order; empty until the album is read. */
+  /** Outcome of each photo, in photo order. Empty until the album is read. */
   entries: AlbumEntry[];
   createdAtEpochMs: number;
   lastAddedAtEpochMs: number;

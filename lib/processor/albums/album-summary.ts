@@ -11,7 +11,7 @@ const OPEN_BUTTONS_PER_ROW = 2;
 /**
  * Builds an album's one reply: a line per photo, ✅ Confirm all while a draft is pending, and a button per
  * draft that opens it in its own message with the usual confirm, edit, delete and category buttons.
- * `transactions` holds the drafts as stored now; a draft missing from it was deleted.
+ * `transactions` contains the drafts as stored now. A draft missing from it was deleted.
  */
 export function albumSummary(
   album: Pick<Album, 'albumId' | 'caption'>,

@@ -21,9 +21,9 @@ interface AlbumItem {
 }
 
 /**
- * Reads an album's photos together once they stopped arriving: each is downloaded and archived, all are
- * read in one OCR call (one Google Vision request for up to 16 images), each readable receipt becomes a
- * draft with the album's caption, and one summary replaces "📷 Processing your receipts…".
+ * Reads an album's photos together once they stopped arriving. Each photo is downloaded and archived,
+ * and all are read in one OCR call (one Google Vision request for up to 16 images). Each readable receipt
+ * becomes a draft with the album's caption. One summary replaces "📷 Processing your receipts…".
  *
  * @throws AlbumStillCollectingError while a photo joined the album less than the quiet time ago, so the
  * record is deferred and read when it comes back.

@@ -24,7 +24,7 @@ export interface ReceiptSource {
   caption?: string;
 }
 
-/** Longest caption kept as a draft's description. A longer caption is cut off. */
+/** Maximum length of a caption kept as a draft's description. A longer caption is cut off. */
 const MAX_CAPTION_DESCRIPTION = 120;
 
 /**

@@ -7,9 +7,9 @@ import { budgetAllows, isPermanentFailure, meterUsage } from '../ai/understand-t
 import type { HandlerContext } from '../handlers/context';
 
 /**
- * Outcome of reading receipt images: one result per image in the order given, `budget-spent` when the
- * user's daily AI budget does not cover the paid engine and no offline engine runs here, or `unavailable`
- * when the provider rejected the request and no offline engine can take over.
+ * Outcome of reading receipt images: one result per image, in the order given. Otherwise `budget-spent`,
+ * when the user's daily AI budget does not cover the paid engine and no offline engine runs here, or
+ * `unavailable`, when the provider rejected the request and no offline engine can take over.
  */
 export type RecognizeOutcome = { results: OcrResult[] } | { skipped: 'budget-spent' | 'unavailable' };
 
