@@ -47,7 +47,7 @@ describe('npm start --replay', () => {
 
     expect(status).toBe(0);
     const texts = lines.filter((line) => line.type === 'reply').map((line) => String(line.text));
-    // The sample's files are not on the local Bot API, so every photo is answered as not downloaded.
+    // The sample's files are not on the local Bot API, so every photo gets the download failure reply.
     expect(texts.filter((text) => text.startsWith('📷 2 photos'))).toHaveLength(1);
     expect(texts.filter((text) => text.startsWith('📷 1 photo'))).toHaveLength(0);
     expect(texts).toContain(

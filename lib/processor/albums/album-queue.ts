@@ -7,8 +7,8 @@ export type ScheduledAlbum = Pick<AlbumEnvelope, 'albumId' | 'channel' | 'chatId
 
 /**
  * Queues the reading of an album on the inbound FIFO queue. The message has its own group, so the chat's
- * messages are not held up while the album waits for its last photo, and its deduplication id is the album
- * id, so every photo may schedule the album and SQS keeps one message.
+ * messages are not held up while the album waits for its last photo. Its deduplication id is the album id,
+ * so every photo may schedule the album and SQS keeps one message.
  */
 export class AlbumQueue {
   constructor(

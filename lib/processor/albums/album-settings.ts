@@ -3,7 +3,7 @@ import type { AlbumQueue } from './album-queue';
 
 /**
  * How long an album must go without a new photo before it is read, in milliseconds. Telegram sends an
- * album as one message per photo and never says how many there are.
+ * album as one message per photo and never announces how many there are.
  * NOTE: that the photos arrive less than 1.5 s apart is an estimate. A later photo is read on its own.
  */
 export const ALBUM_QUIET_MS = 1_500;
@@ -14,7 +14,7 @@ export const ALBUM_QUIET_MS = 1_500;
  */
 export const ALBUM_MAX_WAIT_MS = 6_000;
 
-/** What the processor needs to read albums of receipt photos together. */
+/** Services the processor uses to read albums of receipt photos together. */
 export interface ProcessorAlbums {
   store: Pick<AlbumStore, 'add' | 'setPlaceholder' | 'startReading' | 'finishReading' | 'get'>;
   queue: Pick<AlbumQueue, 'schedule'>;

@@ -13,7 +13,7 @@ export { isReceiptImage } from '../receipts/receipt-image';
 /**
  * Turns one receipt photo into a draft expense. "📷 Processing your receipt…" is sent at once. The image
  * is then downloaded, archived in S3 and read with OCR. The draft with its confirm and edit buttons
- * replaces the processing message. A receipt without a readable total asks the user to type it.
+ * replaces the processing message. For a receipt without a readable total, the reply requests that the user type it.
  *
  * `caption` is the message's caption, or the album's when the photo arrived after its album was read.
  */

@@ -8,7 +8,7 @@ describe('readChatInput', () => {
     });
   });
 
-  it.each([['/album'], ['/album a.png']])('asks for two or more files after %s', (line) => {
+  it.each([['/album'], ['/album a.png']])('requests two or more files after %s', (line) => {
     expect(readChatInput(line)).toEqual({
       kind: 'usage',
       message: expect.stringContaining('/album needs two or more files'),
