@@ -2,7 +2,7 @@ import { OPENAI_FAILURES } from '../../infra/local/fake-openai/responses';
 import { type ChatUser, callbackUpdate, textUpdate } from '../../infra/local/update-factory';
 import { encodeAction } from '../../lib/processor/actions';
 import { newUser, shown, transactionsOf } from '../processor/ai/chat-media';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import { type TestStack, useTestStack } from '../support/test-stack';
 
 async function send(harness: TestStack, user: ChatUser, text: string): Promise<void> {
   await harness.postUpdate(textUpdate(text, { user }));
@@ -16,17 +16,8 @@ function chatRequestsSince(harness: TestStack, from: number) {
 
 describe('AI summary in /stats', () => {
   let harness: TestStack;
-
-  beforeAll(async () => {
-    harness = await startTestStack({ ai: {}, environment: { AI_INSIGHTS: 'true' } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness.stop();
-  });
-
-  afterEach(async () => {
-    expect(await harness.stack.deadLetterCount()).toBe(0);
+  useTestStack({ ai: {}, environment: { AI_INSIGHTS: 'true' } }, (started) => {
+    harness = started;
   });
 
   it('adds the summary after the user opts in', async () => {
@@ -119,17 +110,8 @@ describe('AI summary in /stats', () => {
 
 describe('Drafts stored while OpenAI was unavailable', () => {
   let harness: TestStack;
-
-  beforeAll(async () => {
-    harness = await startTestStack({ ai: {} });
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness.stop();
-  });
-
-  afterEach(async () => {
-    expect(await harness.stack.deadLetterCount()).toBe(0);
+  useTestStack({ ai: {} }, (started) => {
+    harness = started;
   });
 
   it('stores the message text on the draft', async () => {

@@ -2,21 +2,12 @@ import { textUpdate } from '../../infra/local/update-factory';
 import { costOf } from '../../lib/ai/pricing';
 import { METRICS } from '../../lib/observability/metric-names';
 import { newUser, photoUpdate, shown, transactionsOf, voiceUpdate } from '../processor/ai/chat-media';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import { startTestStack, type TestStack, useTestStack } from '../support/test-stack';
 
 describe('AI on the local stack: fake OpenAI, Whisper and Vision', () => {
   let harness: TestStack;
-
-  beforeAll(async () => {
-    harness = await startTestStack({ ai: {} });
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness.stop();
-  });
-
-  afterEach(async () => {
-    expect(await harness.stack.deadLetterCount()).toBe(0);
+  useTestStack({ ai: {} }, (started) => {
+    harness = started;
   });
 
   it('answers a confident message without asking OpenAI', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Update } from '@grammyjs/types';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import { type TestStack, useTestStack } from '../support/test-stack';
 
 const CASES = path.resolve(__dirname, '..', '..', '..', 'shared', 'cases', 'inputs');
 
@@ -21,17 +21,8 @@ function repliesTo(harness: TestStack, chatId: number) {
 /** Updates that broke other bots: each is accepted and handled as designed, and nothing is dead-lettered. */
 describe('Telegram hard cases', () => {
   let harness: TestStack;
-
-  beforeAll(async () => {
-    harness = await startTestStack();
-  });
-
-  afterAll(async () => {
-    await harness.stop();
-  });
-
-  afterEach(async () => {
-    expect(await harness.stack.deadLetterCount()).toBe(0);
+  useTestStack({}, (started) => {
+    harness = started;
   });
 
   it('handles updates without message', async () => {

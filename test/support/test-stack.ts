@@ -251,3 +251,25 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
   };
 }
+
+/**
+ * Registers jest hooks for a describe block: a test stack starts before its tests and stops after them,
+ * and each test ends with a check that no record reached the dead-letter queue. `onStarted` receives the
+ * running stack.
+ */
+export function useTestStack(options: TestStackOptions, onStarted: (stack: TestStack) => void): void {
+  let harness: TestStack | undefined;
+
+  beforeAll(async () => {
+    harness = await startTestStack(options);
+    onStarted(harness);
+  }, 60_000);
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  afterEach(async () => {
+    expect(await harness!.stack.deadLetterCount()).toBe(0);
+  });
+}

@@ -2,7 +2,7 @@ import { callbackUpdate, textUpdate } from '../../../infra/local/update-factory'
 import { costOf } from '../../../lib/ai/pricing';
 import { METRICS } from '../../../lib/observability/metric-names';
 import { encodeAction } from '../../../lib/processor/actions';
-import { startTestStack, type TestStack } from '../../support/test-stack';
+import { type TestStack, useTestStack } from '../../support/test-stack';
 import { chatRequests, expenseAnswer, lastBotMessageId, newUser, transactionsOf } from './chat-media';
 
 /** The system prompt of a recorded chat request. */
@@ -14,17 +14,8 @@ function systemPromptOf(request: ReturnType<typeof chatRequests>[number]): strin
 
 describe('processor AI with corrections and cost metrics', () => {
   let harness: TestStack;
-
-  beforeAll(async () => {
-    harness = await startTestStack({ ai: {} });
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness.stop();
-  });
-
-  afterEach(async () => {
-    expect(await harness.stack.deadLetterCount()).toBe(0);
+  useTestStack({ ai: {} }, (started) => {
+    harness = started;
   });
 
   it('sends a category correction in the next prompt', async () => {

@@ -1,7 +1,7 @@
 import { textUpdate } from '../../../infra/local/update-factory';
 import { costOf } from '../../../lib/ai/pricing';
 import { en } from '../../../lib/messages/en';
-import { startTestStack, type TestStack } from '../../support/test-stack';
+import { startTestStack, type TestStack, useTestStack } from '../../support/test-stack';
 import {
   chatRequests,
   expenseAnswer,
@@ -23,17 +23,8 @@ const FIRST_CALL_USAGE = { promptTokens: 3_500, completionTokens: 100 };
 
 describe('processor with a daily AI budget', () => {
   let harness: TestStack;
-
-  beforeAll(async () => {
-    harness = await startTestStack({ ai: {}, environment: { AI_DAILY_BUDGET_USD: DAILY_BUDGET_USD } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness.stop();
-  });
-
-  afterEach(async () => {
-    expect(await harness.stack.deadLetterCount()).toBe(0);
+  useTestStack({ ai: {}, environment: { AI_DAILY_BUDGET_USD: DAILY_BUDGET_USD } }, (started) => {
+    harness = started;
   });
 
   it('stops asking OpenAI once the budget is spent', async () => {

@@ -4,7 +4,7 @@ import { formatMegabytes, WHISPER_MAX_AUDIO_BYTES } from '../../../lib/ai/transc
 import { MAX_DOWNLOAD_BYTES } from '../../../lib/channels/telegram/errors';
 import { en } from '../../../lib/messages/en';
 import { RESILIENCE_LIMITS } from '../../../lib/resilience/limits';
-import { startTestStack, TEST_PHONE_NUMBER_IDS, type TestStack } from '../../support/test-stack';
+import { TEST_PHONE_NUMBER_IDS, type TestStack, useTestStack } from '../../support/test-stack';
 import {
   blankPng,
   documentUpdate,
@@ -22,17 +22,8 @@ import {
 
 describe('processor with voice notes and receipts', () => {
   let harness: TestStack;
-
-  beforeAll(async () => {
-    harness = await startTestStack({ whatsapp: true, ai: {} });
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness.stop();
-  });
-
-  afterEach(async () => {
-    expect(await harness.stack.deadLetterCount()).toBe(0);
+  useTestStack({ whatsapp: true, ai: {} }, (started) => {
+    harness = started;
   });
 
   describe('voice', () => {

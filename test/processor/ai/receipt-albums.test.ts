@@ -7,7 +7,7 @@ import { en } from '../../../lib/messages/en';
 import { albumMessages } from '../../../lib/messages/en-albums';
 import { RESILIENCE_LIMITS } from '../../../lib/resilience/limits';
 import { receiptImage } from '../../fixtures/receipts/images/receipt-images';
-import { startTestStack, type TestStack } from '../../support/test-stack';
+import { type TestStack, useTestStack } from '../../support/test-stack';
 import {
   albumUpdates,
   blankPng,
@@ -44,17 +44,8 @@ async function post(harness: TestStack, updates: readonly Update[]): Promise<voi
 
 describe('receipt albums', () => {
   let harness: TestStack;
-
-  beforeAll(async () => {
-    harness = await startTestStack({ ai: {} });
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness.stop();
-  });
-
-  afterEach(async () => {
-    expect(await harness.stack.deadLetterCount()).toBe(0);
+  useTestStack({ ai: {} }, (started) => {
+    harness = started;
   });
 
   it('reads an album in one Vision request', async () => {
